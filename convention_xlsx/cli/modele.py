@@ -1,0 +1,1 @@
+"""``convention-xlsx modele``: the blank or pre-filled section template (placeholder)."""

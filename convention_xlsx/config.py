@@ -1,0 +1,243 @@
+"""The convention's settings and the référentiel, loaded from data files.
+
+What the référent changes without touching code lives in ``convention.toml``: the
+convention period, the sections expected to report, the alert thresholds. The
+référentiel of establishments is a CSV file named by the configuration.
+
+Lookup: an explicit ``--config FICHIER``; else ``modeles/convention.toml`` in the
+working directory when it exists; else the copy shipped inside the package, so that
+``pip install`` alone gives a working tool.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .schema import ASSOCIATIONS
+from .text import closest, fold
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+LOCAL_CONFIG = Path("modeles") / "convention.toml"
+
+
+class ConfigError(Exception):
+    """The configuration or the référentiel cannot be used; the message is French."""
+
+
+@dataclass(frozen=True)
+class Establishment:
+    code: str
+    name: str
+    type: str
+    commune: str
+    departement: str
+    disp: str
+
+
+@dataclass(frozen=True)
+class Referentiel:
+    """The penitentiary establishments, by code, in the file's order."""
+
+    establishments: tuple[Establishment, ...]
+    source: str = ""
+    date: str = ""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.establishments)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __getitem__(self, code: str) -> Establishment:
+        return self._by_code[code]
+
+    def __len__(self) -> int:
+        return len(self.establishments)
+
+    @property
+    def _by_code(self) -> dict[str, Establishment]:
+        cached = self.__dict__.get("_by_code_cache")
+        if cached is None:
+            cached = {e.code: e for e in self.establishments}
+            object.__setattr__(self, "_by_code_cache", cached)
+        return cached
+
+    def canonical(self, typed: str) -> str | None:
+        """The code a volunteer meant when the only difference is case, accents or spaces."""
+        key = fold(typed).replace(" ", "-")
+        for code in self.codes:
+            if fold(code) == key:
+                return code
+        return None
+
+    def suggest(self, typed: str) -> str:
+        """The closest code to what was typed, matching codes, names and communes."""
+        labels: dict[str, str] = {}
+        for e in self.establishments:
+            for label in (e.code, e.name, e.commune):
+                labels.setdefault(label, e.code)
+        best = closest(typed, labels)
+        return labels.get(best, "")
+
+
+@dataclass(frozen=True)
+class ExpectedSection:
+    association: str
+    name: str
+    establishments: tuple[str, ...]
+    email: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return section_key(self.association, self.name)
+
+
+def section_key(association: str, name: str) -> tuple[str, str]:
+    """How a workbook is matched to an expected section: association and folded name."""
+    return (fold(association), fold(name))
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    mandate_expiry_days: int
+    report_day: int
+    referents: dict[str, str]
+    sections: tuple[ExpectedSection, ...]
+    referentiel: Referentiel
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def in_period(self, day: dt.date) -> bool:
+        return self.period_start <= day <= self.period_end
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.period_start.year, self.period_end.year + 1))
+
+    def expected(self, association: str, name: str) -> ExpectedSection | None:
+        key = section_key(association, name)
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def default_config_path() -> Path | None:
+    """``modeles/convention.toml`` in the working directory when it exists, else None."""
+    return LOCAL_CONFIG if LOCAL_CONFIG.is_file() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the configuration (and its référentiel) from ``path`` or the default places."""
+    if path is None:
+        path = default_config_path()
+    if path is None:
+        text = resources.files("convention_xlsx").joinpath("data/convention.toml").read_text("utf-8")
+        return parse_config(text, base=None, source="configuration livrée avec convention-xlsx")
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as err:
+        raise ConfigError(f"Impossible de lire la configuration {path} : {err.strerror}.") from err
+    return parse_config(text, base=path.parent, source=str(path))
+
+
+def parse_config(text: str, base: Path | None, source: str) -> Config:
+    """Parse the TOML text of a configuration; ``base`` is where relative paths start."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"La configuration {source} n'est pas un fichier TOML valide : {err}.") from err
+    conv = data.get("convention", {})
+    try:
+        start, end = conv["debut"], conv["fin"]
+    except KeyError as err:
+        raise ConfigError(
+            f"La configuration {source} doit donner [convention] debut et fin (aaaa-mm-jj)."
+        ) from err
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        raise ConfigError(
+            f"Dans {source}, [convention] debut et fin doivent être des dates (aaaa-mm-jj), "
+            "la fin après le début."
+        )
+    referentiel = load_referentiel(_referentiel_path(conv.get("referentiel"), base))
+    referentiel = Referentiel(
+        referentiel.establishments, referentiel.source, str(conv.get("date_referentiel", ""))
+    )
+    thresholds = data.get("seuils", {})
+    sections = tuple(_section(s, source, referentiel) for s in data.get("sections", []))
+    return Config(
+        title=str(conv.get("titre", "Convention de partenariat ANVP – Auxilia")),
+        period_start=start,
+        period_end=end,
+        mandate_expiry_days=int(thresholds.get("mandat_expiration_jours", 60)),
+        report_day=int(thresholds.get("jour_envoi", 5)),
+        referents={str(k): str(v) for k, v in data.get("referents", {}).items()},
+        sections=sections,
+        referentiel=referentiel,
+        source=source,
+    )
+
+
+def _section(raw: dict, source: str, referentiel: Referentiel) -> ExpectedSection:
+    association = str(raw.get("association", ""))
+    if association not in ASSOCIATIONS:
+        raise ConfigError(
+            f"Dans {source}, une section a l'association « {association} » : "
+            f"attendu {' ou '.join(ASSOCIATIONS)}."
+        )
+    name = str(raw.get("nom", "")).strip()
+    if not name:
+        raise ConfigError(f"Dans {source}, une section {association} n'a pas de nom (clé nom).")
+    codes = tuple(str(c) for c in raw.get("etablissements", []))
+    for code in codes:
+        if code not in referentiel:
+            hint = referentiel.suggest(code)
+            raise ConfigError(
+                f"Dans {source}, la section {association} {name} cite l'établissement inconnu "
+                f"« {code} »" + (f" (vouliez-vous dire {hint} ?)" if hint else "") + "."
+            )
+    return ExpectedSection(association, name, codes, str(raw.get("courriel", "")))
+
+
+def _referentiel_path(name: str | None, base: Path | None) -> Path | None:
+    if name and base is not None:
+        return base / name
+    if name and Path(name).is_absolute():
+        return Path(name)
+    return None
+
+
+def load_referentiel(path: Path | None = None) -> Referentiel:
+    """Read the establishments CSV (``code,nom,type,commune,departement,disp``)."""
+    if path is None:
+        ref = resources.files("convention_xlsx").joinpath("data/etablissements.csv")
+        text, source = ref.read_text("utf-8-sig"), "référentiel livré avec convention-xlsx"
+    else:
+        try:
+            text, source = Path(path).read_text("utf-8-sig"), str(path)
+        except OSError as err:
+            raise ConfigError(f"Impossible de lire le référentiel {path} : {err.strerror}.") from err
+    rows = list(csv.DictReader(text.splitlines()))
+    needed = {"code", "nom", "type", "commune", "departement", "disp"}
+    if not rows or not needed <= set(rows[0]):
+        raise ConfigError(
+            f"Le référentiel {source} doit avoir les colonnes code,nom,type,commune,departement,disp."
+        )
+    establishments = tuple(
+        Establishment(r["code"].strip(), r["nom"].strip(), r["type"].strip(), r["commune"].strip(),
+                      r["departement"].strip(), r["disp"].strip())
+        for r in rows
+        if r["code"].strip()
+    )
+    return Referentiel(establishments, source=source)

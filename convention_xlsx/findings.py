@@ -1,0 +1,159 @@
+"""Findings: what is wrong where, as values.
+
+A :class:`Finding` names the file, the sheet, the cell the volunteer sees (``C12``),
+the column, the value, a French message saying what is wrong and how to fix it, and
+where possible a suggestion. Its ``code`` is stable and documented in :data:`CATALOGUE`
+(``docs/codes.md`` is generated from it); its severity comes from the catalogue:
+``erreur`` rejects the row (or the file), ``avertissement`` keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    severity: Severity
+    scope: str  # "fichier", "ligne" or "cellule": what an erreur of this code rejects
+    title: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_CODES = (
+    # Files: an erreur rejects the whole file, the run goes on with the others.
+    CodeInfo("fichier-illisible", E, "fichier", "Le fichier ne peut pas être ouvert (corrompu ou illisible)."),
+    CodeInfo("fichier-vide", E, "fichier", "Le fichier est vide."),
+    CodeInfo("pas-un-classeur", E, "fichier", "Le fichier n'est pas un classeur (Excel ou LibreOffice)."),
+    CodeInfo("format-ancien", E, "fichier", "Format de classeur non pris en charge (ancien format)."),
+    CodeInfo("fichier-chiffre", E, "fichier", "Le classeur est protégé par un mot de passe."),
+    CodeInfo("fichier-trop-volumineux", E, "fichier", "Le fichier dépasse les limites de taille acceptées."),
+    CodeInfo("contenu-xml-interdit", E, "fichier", "Le classeur contient du XML interdit (DOCTYPE)."),
+    CodeInfo("lecture-interrompue", E, "fichier", "La lecture a dépassé le temps ou la mémoire permis."),
+    CodeInfo("pas-un-rapport-de-section", E, "fichier",
+             "Le classeur n'est pas un rapport de section (feuille « Section » absente)."),
+    CodeInfo("section-invalide", E, "fichier",
+             "La feuille « Section » ne permet pas d'identifier la section (association ou nom)."),
+    CodeInfo("macros-ignorees", W, "fichier", "Classeur avec macros : les données sont lues, les macros jamais."),
+    CodeInfo("section-en-double", W, "fichier",
+             "La même section a envoyé plusieurs classeurs : seul le plus récent est retenu."),
+    CodeInfo("section-non-attendue", W, "fichier", "Section absente de la configuration."),
+    CodeInfo("version-modele", W, "fichier", "Le classeur vient d'une autre version du modèle."),
+    # Structure of a sheet.
+    CodeInfo("feuille-manquante", W, "fichier", "Une feuille du modèle est absente du classeur."),
+    CodeInfo("colonne-manquante", E, "fichier", "Une colonne obligatoire est absente d'une feuille."),
+    CodeInfo("colonne-en-double", W, "fichier", "Le même en-tête figure deux fois dans une feuille."),
+    CodeInfo("formule-sans-valeur", W, "cellule",
+             "Une formule sans valeur calculée : le classeur doit être ré-enregistré par Excel ou LibreOffice."),
+    # Section sheet fields.
+    CodeInfo("champ-section-manquant", W, "cellule", "Une information de la feuille « Section » est vide."),
+    # Cells: an erreur rejects the row.
+    CodeInfo("valeur-obligatoire", E, "ligne", "Une valeur obligatoire est vide."),
+    CodeInfo("valeur-hors-liste", E, "ligne", "La valeur n'est pas dans la liste déroulante."),
+    CodeInfo("oui-non-invalide", E, "ligne", "Oui ou Non attendu."),
+    CodeInfo("date-invalide", E, "ligne", "La date n'est pas reconnue."),
+    CodeInfo("mois-invalide", E, "ligne", "Le mois n'est pas reconnu."),
+    CodeInfo("date-hors-periode", E, "ligne", "La date est hors de la période de la convention."),
+    CodeInfo("date-future", E, "ligne", "La date est postérieure au jour du traitement."),
+    CodeInfo("nombre-invalide", E, "ligne", "Un nombre entier positif ou nul est attendu."),
+    CodeInfo("nombre-negatif", E, "ligne", "Le nombre est négatif."),
+    CodeInfo("montant-invalide", E, "ligne", "Un montant en euros positif ou nul est attendu."),
+    CodeInfo("courriel-invalide", W, "cellule", "L'adresse de courriel ne semble pas valide."),
+    CodeInfo("code-etablissement-inconnu", E, "ligne", "Le code établissement n'est pas dans le référentiel."),
+    CodeInfo("texte-trop-long", W, "cellule", "Le texte dépasse 32 767 caractères : il est tronqué."),
+    # Row rules of the convention.
+    CodeInfo("mandat-fin-avant-debut", E, "ligne", "Le mandat finit avant de commencer."),
+    CodeInfo("mandat-sans-fin", E, "ligne", "Un mandat doit avoir une date de fin (durée déterminée)."),
+    CodeInfo("mandat-sans-debut", E, "ligne", "Un mandat doit avoir une date de début."),
+    CodeInfo("cp-sans-adhesion-ni-mandat", W, "ligne",
+             "Un correspondant de prison n'est ni adhérent d'Auxilia ni sous mandat en cours."),
+    CodeInfo("montant-sans-acceptation", W, "ligne", "Un montant obtenu sans statut « Accepté »."),
+    CodeInfo("donnees-personnelles", W, "cellule",
+             "Le texte semble identifier une personne détenue : il n'est pas repris dans le tableau de bord."),
+    # Cross-row and cross-file rules.
+    CodeInfo("etablissement-revendique", W, "ligne",
+             "Le même établissement est déclaré par deux sections de la même association."),
+    CodeInfo("etablissement-en-double", W, "ligne",
+             "Le même établissement figure deux fois dans la feuille « Établissements » de la section."),
+    CodeInfo("presence-divergente", W, "ligne",
+             "Les deux associations déclarent des présences différentes pour un établissement."),
+    CodeInfo("commun-divergent", W, "ligne",
+             "Un enregistrement commun est déclaré par les deux associations avec des détails différents."),
+)
+
+CATALOGUE: dict[str, CodeInfo] = {c.code: c for c in _CODES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One anomaly, at the place the volunteer sees it."""
+
+    code: str
+    file: str
+    sheet: str = ""
+    cell: str = ""
+    column: str = ""
+    value: str = ""
+    message: str = ""
+    suggestion: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise ValueError(f"unknown finding code {self.code!r}: add it to findings.CATALOGUE")
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_dict(self) -> dict[str, str]:
+        """The French keys of the JSON report and of the dashboard's ``Anomalies`` sheet."""
+        d = asdict(self)
+        return {
+            "code": d["code"],
+            "gravite": self.severity.value,
+            "fichier": d["file"],
+            "feuille": d["sheet"],
+            "cellule": d["cell"],
+            "colonne": d["column"],
+            "valeur": d["value"],
+            "message": d["message"],
+            "suggestion": d["suggestion"],
+        }
+
+
+FINDING_FIELDS = ("code", "gravite", "fichier", "feuille", "cellule", "colonne", "valeur", "message",
+                  "suggestion")
+
+
+def catalogue_markdown() -> str:
+    """The catalogue of codes as a Markdown table (``docs/codes.md``)."""
+    lines = [
+        "# Catalogue des codes d'anomalie",
+        "",
+        "Généré à partir de `convention_xlsx/findings.py` (ne pas modifier à la main :",
+        "`python -m convention_xlsx.findings > docs/codes.md`).",
+        "",
+        "Gravité `erreur` : la ligne (ou le fichier, selon la portée) est rejetée ;",
+        "`avertissement` : elle est conservée et signalée.",
+        "",
+        "| code | gravité | portée | signification |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| `{c.code}` | {c.severity.value} | {c.scope} | {c.title} |" for c in _CODES]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(catalogue_markdown(), end="")

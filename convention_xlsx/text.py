@@ -1,0 +1,53 @@
+"""Text normalisation shared by every matching of what volunteers type.
+
+Headers, sheet names, section names and choice values are compared after
+:func:`fold`: Unicode NFC, no accents, lower case, no NBSP/zero-width/BOM,
+single spaces, no trailing ``*`` (the template marks required headers with it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def clean(text: str) -> str:
+    """Trim, NFC-normalise, drop invisible characters and fold runs of spaces (incl. NBSP)."""
+    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE).translate(_APOSTROPHES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: :func:`clean`, no accents, lower case, no trailing ``*``."""
+    text = clean(text).rstrip("*").strip()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def closest(value: str, candidates: Iterable[str], cutoff: float = 0.5) -> str:
+    """The candidate closest to ``value`` (folded comparison), or ``""`` when none is close.
+
+    A candidate that contains every word typed wins first: volunteers shorten
+    ("Rencontre arrivants" for "Rencontre quartier arrivants", "Nanterre" for "CP-NANTERRE").
+    """
+    candidates = list(candidates)
+    key = fold(value)
+    if not key:
+        return ""
+    folded = {fold(c): c for c in candidates}
+    if key in folded:
+        return folded[key]
+    words = [w for w in re.split(r"[\s\-_/']+", key) if w]
+    containing = [
+        c for f, c in folded.items() if words and all(w in re.split(r"[\s\-_/']+", f) for w in words)
+    ]
+    if containing:
+        return min(containing, key=lambda c: (len(c), c))
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=cutoff)
+    return folded[match[0]] if match else ""
