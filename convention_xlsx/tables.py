@@ -1,7 +1,7 @@
 """The consolidated tables' shape: one pandas DataFrame per table sheet.
 
 Columns are the schema's column keys (derived columns excluded) followed by the
-provenance of every row. Types follow the column's kind:
+provenance of every row and the ``joint_duplicate`` flag. Types follow the column's kind:
 
 - DATE, MONTH → ``datetime64[ns]`` (a month is its first day);
 - COUNT → nullable ``Int64``; AMOUNT, DECIMAL → ``Float64``;
@@ -25,6 +25,10 @@ PROVENANCE: tuple[str, ...] = ("source_file", "section", "association", "sheet",
 """Where each consolidated row comes from: file name, section name, association of the
 section (``ANVP``/``Auxilia``), sheet name, and the Excel row number the volunteer sees."""
 
+JOINT_DUPLICATE = "joint_duplicate"
+"""Consolidation flag: True on the second report of a joint record (same joint key,
+reported by the other association). The row stays in the detail sheets; figures skip it."""
+
 _DTYPES = {
     Kind.DATE: "datetime64[ns]",
     Kind.MONTH: "datetime64[ns]",
@@ -37,7 +41,7 @@ _DTYPES = {
 
 def columns(sheet: Sheet) -> list[str]:
     """The columns of a consolidated table: data columns then provenance."""
-    return [c.key for c in sheet.data_columns] + list(PROVENANCE)
+    return [c.key for c in sheet.data_columns] + list(PROVENANCE) + [JOINT_DUPLICATE]
 
 
 def build_frame(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
@@ -47,6 +51,7 @@ def build_frame(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> pd.Dat
     for col in sheet.data_columns:
         frame[col.key] = frame[col.key].astype(_DTYPES.get(col.kind, "object"))
     frame["excel_row"] = frame["excel_row"].astype("Int64")
+    frame[JOINT_DUPLICATE] = frame[JOINT_DUPLICATE].fillna(False).astype(bool)
     for key in ("source_file", "section", "association", "sheet"):
         frame[key] = frame[key].astype("object")
     for col in sheet.data_columns:
