@@ -1,14 +1,31 @@
-"""All section workbooks → one DataFrame per sheet with provenance, and the report."""
+"""All section workbooks → one DataFrame per sheet with provenance, and the report.
+
+The path of the data: list the input files → read them (isolated, in parallel) →
+parse and validate each one → keep the newest workbook of each section → build one
+typed table per sheet with every row's provenance → cross-row rules (the same
+establishment claimed twice, joint records reported by both associations, presence
+disagreements). ``valider`` and ``consolider`` both run it; the report is the same.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from .config import Config
-from .report import Report
+from . import schema
+from .config import Config, section_key
+from .findings import Finding
+from .parse import Context, ParsedWorkbook, parse_workbook
+from .reading.model import FileInfo, RawWorkbook, ReadFailure
+from .report import IGNORED, READ, REJECTED, FileRecord, Report
+from .rules import Period, RowIssue, claimed_twice, joint_duplicates, presence_disagreements
+from .tables import JOINT_DUPLICATE, build_frame
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -27,3 +44,168 @@ class Consolidation:
     today: dt.date
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+
+
+def default_arrete(config: Config, today: dt.date) -> tuple[dt.date, str]:
+    """Today, or the convention's end when today is past it (with a French note saying so)."""
+    if today > config.period_end:
+        return config.period_end, (
+            f"La convention a pris fin le {config.period_end:%d/%m/%Y} : le tableau de bord est arrêté "
+            "à cette date (option --arrete pour une autre date)."
+        )
+    return today, ""
+
+
+def consolidate_folder(
+    folder: Path,
+    config: Config,
+    *,
+    arrete: dt.date | None = None,
+    today: dt.date | None = None,
+    password: str | None = None,
+    progress: Progress | None = None,
+) -> Consolidation:
+    """Read, validate and consolidate every workbook under ``folder`` (recursively)."""
+    from .reading.files import list_inputs
+    from .reading.pool import read_many
+
+    today = today or dt.date.today()
+    arrete = arrete or default_arrete(config, today)[0]
+    candidates, skipped = list_inputs(folder)
+    outcomes = read_many(candidates, root=folder, password=password, progress=progress)
+    skipped_records = [
+        FileRecord(path=p.relative_to(folder).as_posix(), status=IGNORED,
+                   reason="fichier temporaire, de verrouillage ou caché")
+        for p in skipped
+    ]
+    return consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records)
+
+
+def consolidate(
+    outcomes: Sequence[RawWorkbook | ReadFailure],
+    config: Config,
+    *,
+    arrete: dt.date,
+    today: dt.date,
+    skipped: Sequence[FileRecord] = (),
+) -> Consolidation:
+    """Parse, validate and consolidate workbooks already read (pure: no file access)."""
+    ctx = Context(config.referentiel, Period(config.period_start, config.period_end, today))
+    report = Report(files=list(skipped))
+    parsed: list[ParsedWorkbook] = []
+    for outcome in outcomes:
+        if isinstance(outcome, ReadFailure):
+            report.files.append(_record(outcome.info, status=REJECTED, reason=outcome.reason))
+            report.findings.append(Finding(code=outcome.code, file=outcome.info.path, message=outcome.reason))
+            continue
+        result = parse_workbook(outcome, ctx)
+        parsed.append(result)
+    retained = _drop_older_sends(parsed, report)
+    retained_ids = {id(p) for p in retained}
+    for p in parsed:
+        record = _record(p.info, status=REJECTED if p.rejected else READ, parsed=p)
+        if id(p) not in retained_ids:
+            record.status, record.rows_read, record.rows_consolidated, record.rows_rejected = IGNORED, 0, 0, 0
+            record.reason = "classeur plus ancien de la même section"
+        elif p.rejected:
+            record.reason = next((f.message for f in p.findings if f.is_error), "")
+        report.files.append(record)
+        if id(p) in retained_ids:
+            report.findings.extend(p.findings)
+    cons = Consolidation(config=config, arrete=arrete, today=today, report=report)
+    keep = [p for p in retained if not p.rejected]
+    for p in keep:
+        if config.expected(p.association or "", p.section or "") is None:
+            report.findings.append(Finding(
+                "section-non-attendue", p.info.path, schema.SECTION.name,
+                value=f"{p.association} {p.section}",
+                message=f"La section {p.association} « {p.section} » n'est pas dans la configuration : ses "
+                "données sont consolidées ; ajoutez-la à convention.toml si elle doit rendre compte chaque "
+                "mois, ou corrigez le nom de section.",
+            ))
+    cons.tables = _build_tables(keep)
+    report.findings.extend(_cross_row_findings(cons.tables, {p.info.path: p for p in keep}))
+    return cons
+
+
+def _record(info: FileInfo, status: str, reason: str = "", parsed: ParsedWorkbook | None = None) -> FileRecord:
+    record = FileRecord(path=info.path, status=status, reason=reason, sha256=info.sha256, size=info.size,
+                        modified=info.modified, format=info.format)
+    if parsed is not None:
+        record.association = parsed.association or ""
+        record.section = parsed.section or ""
+        record.email = parsed.email
+        record.updated = parsed.updated
+        record.template_version = parsed.template_version
+        record.rows_read = parsed.rows_read
+        record.rows_rejected = parsed.rows_read if parsed.rejected else parsed.rows_rejected
+        record.rows_consolidated = 0 if parsed.rejected else parsed.rows_read - parsed.rows_rejected
+    return record
+
+
+def _freshness(p: ParsedWorkbook) -> tuple:
+    modified = p.info.modified or dt.datetime.min
+    return (p.updated or modified.date(), modified, p.info.path)
+
+
+def _drop_older_sends(parsed: list[ParsedWorkbook], report: Report) -> list[ParsedWorkbook]:
+    """Keep the newest workbook of each section (by update date, then file time)."""
+    groups: dict[tuple[str, str], list[ParsedWorkbook]] = {}
+    for p in parsed:
+        if not p.rejected:
+            groups.setdefault(section_key(p.association or "", p.section or ""), []).append(p)
+    retained = [p for p in parsed if p.rejected]
+    for group in groups.values():
+        group.sort(key=_freshness, reverse=True)
+        newest = group[0]
+        retained.append(newest)
+        for older in group[1:]:
+            when = f"du {older.updated:%d/%m/%Y}" if older.updated else "sans date de mise à jour"
+            report.findings.append(Finding(
+                "section-en-double", older.info.path, schema.SECTION.name,
+                value=f"{older.association} {older.section}",
+                message=f"La section {older.association} « {older.section} » a envoyé plusieurs classeurs : "
+                f"celui-ci ({when}) est ignoré, le plus récent ({newest.info.path}) est retenu.",
+                suggestion=newest.info.path,
+            ))
+    return retained
+
+
+def _build_tables(parsed: list[ParsedWorkbook]) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for sheet in schema.TABLE_SHEETS:
+        records = []
+        for p in parsed:
+            provenance = {"source_file": p.info.path, "section": p.section, "association": p.association}
+            records.extend({**row, **provenance} for row in p.rows.get(sheet.key, ()))
+        tables[sheet.key] = build_frame(sheet, records)
+    return tables
+
+
+def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, ParsedWorkbook]) -> list[Finding]:
+    found: list[Finding] = []
+
+    def place(sheet: schema.Sheet, frame: pd.DataFrame, pairs) -> None:
+        for index, issue in pairs:
+            found.append(_finding_at(sheet, frame.loc[index], issue, by_file))
+
+    establishments = tables["establishments"]
+    place(schema.ESTABLISHMENTS, establishments, claimed_twice(establishments))
+    place(schema.ESTABLISHMENTS, establishments, presence_disagreements(establishments))
+    for sheet in schema.TABLE_SHEETS:
+        if sheet.joint_key:
+            frame = tables[sheet.key]
+            mask, issues = joint_duplicates(frame, sheet)
+            frame[JOINT_DUPLICATE] = mask.astype(bool)
+            place(sheet, frame, issues)
+    return found
+
+
+def _finding_at(sheet: schema.Sheet, row: pd.Series, issue: RowIssue,
+                by_file: dict[str, ParsedWorkbook]) -> Finding:
+    letter = by_file[row["source_file"]].columns.get(sheet.key, {}).get(issue.column, "")
+    value = row[issue.column]
+    shown = value.strftime("%d/%m/%Y") if isinstance(value, dt.date | pd.Timestamp) else str(value)
+    return Finding(issue.code, row["source_file"], row["sheet"], cell=f"{letter}{row['excel_row']}",
+                   column=sheet.column(issue.column).label, value="" if pd.isna(value) else shown,
+                   message=issue.message, suggestion=issue.suggestion)

@@ -22,7 +22,7 @@ class Severity(str, Enum):
 class CodeInfo:
     code: str
     severity: Severity
-    scope: str  # "fichier", "ligne" or "cellule": what an erreur of this code rejects
+    scope: str  # "fichier", "feuille", "ligne" or "cellule": where it applies (what an erreur rejects)
     title: str
 
 
@@ -48,9 +48,12 @@ _CODES = (
     CodeInfo("section-non-attendue", W, "fichier", "Section absente de la configuration."),
     CodeInfo("version-modele", W, "fichier", "Le classeur vient d'une autre version du modèle."),
     # Structure of a sheet.
-    CodeInfo("feuille-manquante", W, "fichier", "Une feuille du modèle est absente du classeur."),
-    CodeInfo("colonne-manquante", E, "fichier", "Une colonne obligatoire est absente d'une feuille."),
-    CodeInfo("colonne-en-double", W, "fichier", "Le même en-tête figure deux fois dans une feuille."),
+    CodeInfo("feuille-manquante", W, "feuille", "Une feuille du modèle est absente du classeur."),
+    CodeInfo("colonne-manquante", E, "feuille",
+             "Une colonne obligatoire est absente d'une feuille : les lignes de la feuille sont rejetées."),
+    CodeInfo("colonne-facultative-manquante", W, "feuille",
+             "Une colonne facultative est absente d'une feuille : elle est considérée comme vide."),
+    CodeInfo("colonne-en-double", W, "feuille", "Le même en-tête figure deux fois dans une feuille."),
     CodeInfo("formule-sans-valeur", W, "cellule",
              "Une formule sans valeur calculée : le classeur doit être ré-enregistré par Excel ou LibreOffice."),
     # Section sheet fields.

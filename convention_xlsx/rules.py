@@ -1,0 +1,188 @@
+"""The rules of DOMAINE.md, as generators of issues. No file access, no Excel library.
+
+Row rules look at one typed row of one sheet; cross-row rules look at the
+consolidated tables. They yield :class:`RowIssue` values (a code of the catalogue,
+the column concerned, a French message); the caller turns them into findings
+placed at the volunteer's cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import schema
+from .schema import Kind, Sheet
+
+MASKED = "(texte masqué : données personnelles)"
+"""What replaces a free text that seems to identify a detainee."""
+
+_DETAINEE_PATTERNS = (
+    re.compile(r"[ée]crou\W{0,6}(?:n[°o]\W{0,3})?\d{3,}", re.IGNORECASE),
+    re.compile(r"\bn[°o]\s*d\W?[ée]crou", re.IGNORECASE),
+    re.compile(r"\bd[ée]tenue?s?\s+(?:(?:m\.|mme|mr|monsieur|madame)\s+)?[A-ZÀ-Ý][a-zà-ÿ\-]+"),
+)
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    code: str
+    column: str
+    """The column key the issue is placed at."""
+    message: str
+    suggestion: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    today: dt.date
+
+
+def looks_like_detainee_identification(text: str) -> bool:
+    """True when a free text seems to identify a detainee (an écrou number, « détenu » + a name)."""
+    return any(p.search(text) for p in _DETAINEE_PATTERNS)
+
+
+def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period) -> Iterator[RowIssue]:
+    """Every rule of one typed row (values already normalised; missing ones are None)."""
+    for col in sheet.data_columns:
+        value = row.get(col.key)
+        if value is None:
+            continue
+        if col.kind in (Kind.DATE, Kind.MONTH):
+            yield from _date_rules(col, value, period)
+        elif col.free_text and isinstance(value, str) and looks_like_detainee_identification(value):
+            yield RowIssue(
+                "donnees-personnelles", col.key,
+                "Ce texte semble identifier une personne détenue (numéro d'écrou, nom) : il n'est pas "
+                "repris dans le tableau de bord. Retirez-le du classeur : aucune personne détenue ne "
+                "doit y être nommée.",
+            )
+    if sheet is schema.VOLUNTEERS:
+        yield from _mandate_rules(row, period)
+    elif sheet is schema.CALLS and row.get("granted") and row.get("status") != schema.ACCEPTED:
+        yield RowIssue(
+            "montant-sans-acceptation", "granted",
+            f"Un montant obtenu est saisi alors que le statut n'est pas « {schema.ACCEPTED} » : "
+            "corrigez le statut ou videz le montant obtenu.", schema.ACCEPTED,
+        )
+
+
+def _date_rules(col: schema.Column, value: object, period: Period) -> Iterator[RowIssue]:
+    if not isinstance(value, dt.date):
+        return
+    shown = value.strftime("%m/%Y" if col.kind is Kind.MONTH else "%d/%m/%Y")
+    last = value
+    if col.kind is Kind.MONTH:  # a month is in the period when any of its days is
+        last = (value.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if col.in_period and (last < period.start or value > period.end):
+        yield RowIssue(
+            "date-hors-periode", col.key,
+            f"{shown} est hors de la période de la convention (du {period.start:%d/%m/%Y} au "
+            f"{period.end:%d/%m/%Y}) : vérifiez l'année.",
+        )
+    elif col.not_future and value > period.today:
+        yield RowIssue(
+            "date-future", col.key,
+            f"{shown} est postérieure au jour du traitement ({period.today:%d/%m/%Y}) : vérifiez la date.",
+        )
+
+
+def _mandate_rules(row: Mapping[str, object], period: Period) -> Iterator[RowIssue]:
+    start, end = row.get("mandate_start"), row.get("mandate_end")
+    if start is not None and end is None:
+        yield RowIssue("mandat-sans-fin", "mandate_end",
+                       "Le mandat est nominatif et à durée déterminée : saisissez sa date de fin.")
+    elif end is not None and start is None:
+        yield RowIssue("mandat-sans-debut", "mandate_start", "Saisissez la date de début du mandat.")
+    elif isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+        yield RowIssue(
+            "mandat-fin-avant-debut", "mandate_end",
+            f"Le mandat finit le {end:%d/%m/%Y}, avant de commencer le {start:%d/%m/%Y} : "
+            "vérifiez les deux dates.",
+        )
+    if row.get("role") in schema.CP_ROLES and row.get("auxilia_member") is not True:
+        current = (isinstance(start, dt.date) and isinstance(end, dt.date)
+                   and start <= period.today <= end)
+        if not current:
+            yield RowIssue(
+                "cp-sans-adhesion-ni-mandat", "auxilia_member",
+                "Ce correspondant de prison n'est pas adhérent d'Auxilia et n'a pas de mandat en cours : "
+                "indiquez son adhésion ou les dates de son mandat (§1 de la convention).",
+            )
+
+
+# --- cross-row rules on consolidated tables ------------------------------------------------------
+
+
+def claimed_twice(establishments: pd.DataFrame) -> Iterator[tuple[int, RowIssue]]:
+    """The same establishment in the ``Établissements`` of two sections of one association."""
+    frame = establishments.dropna(subset=["establishment"])
+    sections = frame.groupby(["association", "establishment"])["section"].transform("nunique")
+    for index in frame.index[sections > 1]:
+        row = frame.loc[index]
+        others = sorted(set(frame.loc[(frame.association == row.association)
+                                      & (frame.establishment == row.establishment)
+                                      & (frame.section != row.section), "section"]))
+        yield index, RowIssue(
+            "etablissement-revendique", "establishment",
+            f"{row.establishment} est aussi déclaré par la section {row.association} "
+            f"{', '.join(others)} : les deux sections doivent se mettre d'accord.",
+        )
+
+
+def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:
+    """Joint records reported by both associations: a mask of the copies that must not count
+    (True on the later report) and an issue where the two reports' details differ."""
+    mask = pd.Series(False, index=table.index)
+    issues: list[tuple[int, RowIssue]] = []
+    if not sheet.joint_key or table.empty:
+        return mask, issues
+    keyed = table.dropna(subset=[k for k in sheet.joint_key if sheet.column(k).required])
+    detail = [c.key for c in sheet.data_columns if c.key not in sheet.joint_key and not c.free_text]
+    for _, group in keyed.groupby(list(sheet.joint_key), dropna=False, sort=False):
+        if group["association"].nunique() < 2:
+            continue
+        first_assoc = group["association"].iloc[0]
+        kept = group.iloc[0]
+        for index, row in group.iloc[1:].iterrows():
+            if row["association"] == first_assoc:
+                continue
+            mask[index] = True
+            differing = [sheet.column(k).label for k in detail if not _same(kept[k], row[k])]
+            if differing:
+                issues.append((index, RowIssue(
+                    "commun-divergent", sheet.joint_key[0],
+                    f"Cet enregistrement commun est aussi déclaré par {first_assoc} ({kept['section']}, "
+                    f"ligne {kept['excel_row']}) avec d'autres valeurs pour : {', '.join(differing)}. "
+                    "Il ne compte qu'une fois : accordez-vous sur les chiffres.",
+                )))
+    return mask, issues
+
+
+def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, RowIssue]]:
+    """A section's view of the other association's presence that contradicts that association."""
+    for own, column in (("ANVP", "anvp_present"), ("Auxilia", "auxilia_present")):
+        truth = (establishments[establishments.association == own]
+                 .dropna(subset=[column]).groupby("establishment")[column].max())
+        views = establishments[(establishments.association != own) & establishments[column].notna()]
+        for index, row in views.iterrows():
+            said = truth.get(row.establishment)
+            if said is not None and bool(said) != bool(row[column]):
+                yield index, RowIssue(
+                    "presence-divergente", column,
+                    f"Pour {row.establishment}, {own} déclare {'une' if said else 'aucune'} présence : "
+                    f"c'est sa déclaration qui fait foi. Vérifiez avec la section {own}.",
+                )
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return bool(a == b)
