@@ -1,0 +1,217 @@
+"""The yearly bilan: each indicator for the year N beside N−1, and recommendations.
+
+Dated records give both years directly. Snapshot figures (presence, CPs, cross-members,
+mandates) are known at the arrêté only: N−1 is « non disponible » until the history of
+monthly runs exists (issue 6 fills :func:`snapshot_rows`' ``previous`` argument).
+Recommendations are pure functions of the figures; each cites its clause and evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..schema import ASSOCIATIONS
+from .activity import (
+    action_figures,
+    call_figures,
+    meeting_figures,
+    missed_quarters,
+    quarters_with_news,
+    represented,
+    training_figures,
+)
+from .common import between, count_sum, fr_date
+
+COUNT, SHARE, AMOUNT = "nombre", "part", "montant"
+NOT_AVAILABLE = "non disponible"
+"""N−1 of a snapshot figure before the history exists, or of a year outside the convention."""
+BILAN_COLUMNS = ("clause", "indicator", "kind", "n", "n1", "change")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    clause: str
+    text: str
+    evidence: str
+
+
+def year_window(year: int, arrete: dt.date, period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The part of ``year`` inside the convention period and up to the arrêté (None if empty)."""
+    start = max(dt.date(year, 1, 1), period[0])
+    end = min(dt.date(year, 12, 31), period[1], arrete)
+    return (start, end) if start <= end else None
+
+
+def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window) -> list[tuple]:
+    """(clause, indicator, kind, value) for the dated indicators over ``window`` (None: no data)."""
+    if window is None:
+        empty = (dt.date(1970, 1, 1), dt.date(1970, 1, 1))
+        return [(c, i, k, NOT_AVAILABLE) for c, i, k, _ in dated_rows(tables, news, empty)]
+    start, end = window
+    a = action_figures(tables["actions"], start, end)
+    m = meeting_figures(tables["meetings"], start, end)
+    t = training_figures(tables["trainings"], start, end)
+    c = call_figures(tables["calls"], start, end)
+    ref = between(tables["referrals"], "month", start, end)
+    in_window = news[(news["start"] >= start) & (news["start"] <= end)] if len(news) else news
+    rows = [
+        ("§1", "Actions menées", COUNT, a.actions),
+        ("§1", "dont actions communes", COUNT, a.joint),
+        ("§1", "Réunions avec la direction ou le SPIP", COUNT, m.meetings),
+        ("§1", "Part des réunions où les deux associations sont représentées", SHARE, m.both_share),
+        ("§1", "Part des réunions préparées en commun", SHARE, m.preparation_share),
+        ("§1", "Part des réunions dont les deux ont reçu le compte-rendu", SHARE, m.minutes_share),
+        ("§1", "Personnes informées de l'autre association", COUNT, count_sum(ref, "informed")),
+        ("§2", "Formations communes", COUNT, t.trainings),
+        ("§2", "Participants aux formations communes", COUNT, t.participants),
+    ]
+    for association in ASSOCIATIONS:
+        who = "l'ANVP" if association == "ANVP" else association
+        rows.append(("§3", f"Trimestres avec des nouvelles du partenaire publiées par {who}",
+                     COUNT, quarters_with_news(in_window, association)))
+    rows += [
+        ("§4", "Appels à projet déposés", COUNT, c.filed),
+        ("§4", "dont déposés en commun", COUNT, c.joint_filed),
+        ("§4", "Appels à projet gagnés", COUNT, c.won),
+        ("§4", "Montants demandés", AMOUNT, c.requested),
+        ("§4", "Montants obtenus", AMOUNT, c.granted),
+    ]
+    return rows
+
+
+def snapshot_rows(current: dict[str, int], previous: dict[str, int] | None = None) -> list[tuple]:
+    """(clause, indicator, kind, N, N−1) for the snapshot figures; N−1 « non disponible » when
+    no month of N−1 was recorded."""
+    previous = previous or {}
+    return [("§1", label, COUNT, value, previous.get(label, NOT_AVAILABLE)) for label, value in current.items()]
+
+
+def bilan_table(dated_n: list[tuple], dated_n1: list[tuple], snapshots: list[tuple]) -> pd.DataFrame:
+    rows = [(c, i, k, n, p) for (c, i, k, n), (_, _, _, p) in zip(dated_n, dated_n1, strict=True)]
+    rows += snapshots
+    out = pd.DataFrame(rows, columns=list(BILAN_COLUMNS[:-1]), dtype=object)
+    out["change"] = [n - p if _number(n) and _number(p) else None
+                     for n, p in zip(out["n"], out["n1"], strict=True)]
+    order = {c: i for i, c in enumerate(("§1", "§2", "§3", "§4", "§5"))}
+    return out.sort_values("clause", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not pd.isna(value)
+
+
+# --- Recommendations -----------------------------------------------------------------------
+
+
+def _names(items: Iterable[str], most: int = 12) -> str:
+    items = list(items)
+    shown = ", ".join(items[:most])
+    return shown + (f" et {len(items) - most} autres" if len(items) > most else "")
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def presence_recommendations(establishments: pd.DataFrame) -> list[Recommendation]:
+    out = []
+    anvp_only = establishments[establishments["status"] == "ANVP seule"]
+    if len(anvp_only):
+        out.append(Recommendation("§1", (
+            f"{_plural(len(anvp_only), 'établissement', 'établissements')} où l'ANVP est présente sans "
+            "correspondant Auxilia : proposer à un visiteur le rôle de CP (§1)"), _names(anvp_only["name"])))
+    auxilia_only = establishments[establishments["status"] == "Auxilia seule"]
+    if len(auxilia_only):
+        out.append(Recommendation("§1", (
+            f"{_plural(len(auxilia_only), 'établissement', 'établissements')} où Auxilia est présente sans "
+            "visiteur ANVP : présenter l'ANVP aux personnes détenues et à la direction (§1)"),
+            _names(auxilia_only["name"])))
+    return out
+
+
+def news_recommendations(grid: pd.DataFrame) -> list[Recommendation]:
+    out = []
+    for association in ASSOCIATIONS:
+        missed = missed_quarters(grid, association)
+        if missed:
+            done = int((~grid["ongoing"].astype(bool)).sum())
+            who = "l'ANVP" if association == "ANVP" else association
+            out.append(Recommendation("§3", (
+                f"{_names(missed, 6)} : aucune nouvelle du partenaire publiée par {who} (§3)"),
+                f"{len(missed)} trimestre(s) sans nouvelle sur {done} trimestre(s) écoulé(s)"))
+    return out
+
+
+def mandate_recommendations(mandates: pd.DataFrame, arrete: dt.date, expiry_days: int) -> list[Recommendation]:
+    out = []
+    if mandates.empty:
+        return out
+    expiring = mandates[mandates["state"] == "à renouveler"]
+    if len(expiring):
+        limit = arrete + dt.timedelta(days=expiry_days)
+        out.append(Recommendation("§1", (
+            f"{_plural(len(expiring), 'mandat expire', 'mandats expirent')} avant le {fr_date(limit)} : "
+            "les renouveler (§1)"), "Établissements : " + _names(sorted(set(expiring["establishment_name"])))))
+    expired = mandates[mandates["state"] == "expiré"]
+    if len(expired):
+        out.append(Recommendation("§1", (
+            f"{_plural(len(expired), 'mandat a expiré', 'mandats ont expiré')} : renouveler le mandat "
+            "ou confier le rôle de CP à un adhérent d'Auxilia (§1)"),
+            "Établissements : " + _names(sorted(set(expired["establishment_name"])))))
+    return out
+
+
+def meeting_recommendations(meetings: pd.DataFrame, window, names: dict[str, str], year: int) -> list[Recommendation]:
+    if window is None:
+        return []
+    rows = between(meetings, "date", *window)
+    out = []
+    absent = rows[[not (represented(a) and represented(x)) for a, x in
+                   zip(rows["anvp_represented"], rows["auxilia_represented"], strict=True)]]
+    if len(absent):
+        out.append(Recommendation("§1", (
+            f"{_plural(len(absent), 'réunion', 'réunions')} en {year} où une association n'était pas "
+            "représentée : s'informer des réunions et se faire représenter par l'autre si besoin (§1)"),
+            _names(sorted({names.get(c, c) for c in absent["establishment"]}))))
+    unshared = rows[~(rows["minutes_anvp"].fillna(False) & rows["minutes_auxilia"].fillna(False))]
+    if len(unshared):
+        out.append(Recommendation("§1", (
+            f"{_plural(len(unshared), 'réunion', 'réunions')} en {year} sans compte-rendu reçu par les deux "
+            "associations : se transmettre les comptes-rendus (§1)"),
+            _names(sorted({names.get(c, c) for c in unshared["establishment"]}))))
+    return out
+
+
+def training_recommendations(trainings: pd.DataFrame, window, year: int) -> list[Recommendation]:
+    if window is None or len(between(trainings, "date", *window)):
+        return []
+    return [Recommendation("§2", (
+        f"Aucune formation commune en {year} : en programmer une (accueil des nouveaux adhérents, "
+        "découverte de l'univers pénitentiaire, écoute) (§2)"),
+        f"0 formation commune du {fr_date(window[0])} au {fr_date(window[1])}")]
+
+
+def call_recommendations(calls: pd.DataFrame, window, year: int) -> list[Recommendation]:
+    if window is None:
+        return []
+    c = call_figures(calls, *window)
+    if c.joint_filed:
+        return []
+    return [Recommendation("§4", (
+        f"Aucun appel à projet déposé en commun en {year} : repérer ensemble un financeur public "
+        "ou privé (§4)"), f"{c.filed} appel(s) déposé(s) en {year}, dont 0 en commun")]
+
+
+def completeness_recommendations(table: pd.DataFrame) -> list[Recommendation]:
+    missing = table[table["state"].isin(("manquant", "en retard"))]
+    if missing.empty:
+        return []
+    labels = [f"{a} {s} ({st})" for a, s, st in zip(missing["association"], missing["section"],
+                                                    missing["state"], strict=True)]
+    return [Recommendation("§5", (
+        f"{_plural(len(missing), 'section attendue n’a', 'sections attendues n’ont')} pas envoyé de "
+        "classeur à jour : les relancer (lien de courriel dans « Suivi des envois ») (§5)"), _names(labels))]

@@ -1,0 +1,117 @@
+"""Helpers shared by the indicator modules: usable rows, date windows, quarters.
+
+Every figure is computed "at" the arrêté date: a record dated after it is ignored, and
+the second report of a joint record (``joint_duplicate``) is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..consolidate import Consolidation
+from ..report import READ, FileRecord
+from ..schema import BY_KEY
+from ..tables import JOINT_DUPLICATE, build_frame
+
+DATE_COLUMN = {
+    "actions": "date",
+    "meetings": "date",
+    "referrals": "month",
+    "trainings": "date",
+    "communication": "date",
+    "calls": "filed",
+}
+"""The column that dates each event table."""
+
+
+def table(cons: Consolidation, key: str) -> pd.DataFrame:
+    """The consolidated table ``key``, or an empty typed one when the run has none."""
+    frame = cons.tables.get(key)
+    if frame is None:
+        return build_frame(BY_KEY[key], [])
+    return frame
+
+
+def counted(cons: Consolidation, key: str) -> pd.DataFrame:
+    """The rows the figures count: no joint duplicate, nothing dated after the arrêté."""
+    frame = table(cons, key)
+    frame = frame[~frame[JOINT_DUPLICATE].astype(bool)]
+    column = DATE_COLUMN.get(key)
+    if column is not None:
+        frame = frame[frame[column].notna() & (frame[column] <= pd.Timestamp(cons.arrete))]
+    return frame
+
+
+def between(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The rows whose ``column`` falls in [start, end] (both included)."""
+    values = frame[column]
+    return frame[(values >= pd.Timestamp(start)) & (values <= pd.Timestamp(end))]
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide (shown as « – »)."""
+    return part / whole if whole else None
+
+
+def retained_files(cons: Consolidation) -> list[FileRecord]:
+    """The files whose rows were consolidated (status « lu »)."""
+    return [f for f in cons.report.files if f.status == READ]
+
+
+def file_dates(cons: Consolidation) -> dict[str, dt.date | None]:
+    """Update date (``Date de mise à jour``) of each retained file, by file path."""
+    return {f.path: f.updated for f in retained_files(cons)}
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.number == 4:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, 3 * self.number + 1, 1) - dt.timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"T{self.number} {self.year}"
+
+
+def quarter_of(day: dt.date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def quarters(start: dt.date, end: dt.date) -> list[Quarter]:
+    """The quarters from the one holding ``start`` to the one holding ``end``."""
+    out: list[Quarter] = []
+    q = quarter_of(start)
+    while q.start <= end:
+        out.append(q)
+        q = Quarter(q.year + 1, 1) if q.number == 4 else Quarter(q.year, q.number + 1)
+    return out
+
+
+def months(start: dt.date, end: dt.date) -> list[pd.Timestamp]:
+    """First days of the months from ``start``'s month to ``end``'s month."""
+    if end < start:
+        return []
+    return list(pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(),
+                              pd.Timestamp(end), freq="MS"))
+
+
+def count_sum(frame: pd.DataFrame, column: str) -> int:
+    """Sum of a nullable integer column (empty cells count as 0)."""
+    return int(frame[column].fillna(0).sum()) if len(frame) else 0
+
+
+def fr_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
