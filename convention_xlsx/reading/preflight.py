@@ -1,0 +1,118 @@
+"""Zip pre-flight: refuse bombs and XML declaring a DOCTYPE before any parser sees the file.
+
+python-calamine parses XML with its own Rust parser, not Python's: so the rule is enforced here, on
+the bytes. Sizes are checked first from the central directory (nothing decompressed); then every
+member is decompressed in bounded chunks, with the actual total capped, and scanned for ``<!DOCTYPE``
+and ``<!ENTITY`` (case-insensitive, in UTF-8 and UTF-16). Every member is scanned, not only ``.xml``
+ones: a relationship may point a parser at a part of any name.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .limits import MIB, Limits, ReadProblem
+
+_CHUNK = 1 * MIB
+_OVERLAP = 64
+_SMALL_MEMBER = 1 * MIB
+
+
+def _declaration_pattern() -> re.Pattern[bytes]:
+    """``<!DOCTYPE`` or ``<!ENTITY`` in any case, encoded as UTF-8, UTF-16-LE or UTF-16-BE."""
+    alternatives = []
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+        for word in ("DOCTYPE", "ENTITY"):
+            parts = [re.escape("<!".encode(encoding))]
+            for ch in word:
+                upper, lower = ch.encode(encoding), ch.lower().encode(encoding)
+                parts.append(b"(?:" + re.escape(upper) + b"|" + re.escape(lower) + b")")
+            alternatives.append(b"".join(parts))
+    return re.compile(b"|".join(alternatives))
+
+
+_DECLARATION = _declaration_pattern()
+
+
+def too_big(detail: str) -> ReadProblem:
+    return ReadProblem(
+        "fichier-trop-volumineux",
+        f"Le fichier dépasse les limites acceptées ({detail}) : ce n'est pas un rapport de section "
+        "ordinaire. Demandez à la section de repartir du modèle et de n'y copier que ses données.",
+    )
+
+
+def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    """Open the zip held in ``data`` and check its central directory against the limits."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
+        raise ReadProblem(
+            "fichier-illisible",
+            "Le classeur est corrompu ou incomplet (archive zip illisible, peut-être tronquée pendant "
+            "l'envoi) : demandez à la section de le renvoyer.",
+        ) from err
+    if len(infos) > limits.max_zip_entries:
+        raise too_big(f"{len(infos)} éléments dans l'archive, au plus {limits.max_zip_entries}")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise too_big(f"{total // MIB} Mio une fois décompressé, au plus {limits.max_uncompressed_bytes // MIB}")
+    for info in infos:
+        if info.file_size > limits.max_entry_bytes:
+            raise too_big(f"l'élément {info.filename!r} fait {info.file_size // MIB} Mio décompressé")
+        if info.file_size > _SMALL_MEMBER and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise too_big(f"taux de compression de {ratio:.0f} pour {info.filename!r}, au plus "
+                          f"{limits.max_ratio:.0f} : bombe de décompression probable")
+        if info.flag_bits & 0x1:
+            raise ReadProblem(
+                "fichier-chiffre",
+                "L'archive est protégée par un mot de passe zip, ce qui n'est pas un classeur ordinaire : "
+                "demandez à la section d'envoyer le classeur lui-même, sans archive.",
+            )
+    return zf
+
+
+def scan_members(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Decompress every member in bounded chunks; refuse DOCTYPE/ENTITY declarations and oversize output."""
+    budget = limits.max_uncompressed_bytes
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        tail = b""
+        try:
+            with zf.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise too_big(f"plus de {limits.max_uncompressed_bytes // MIB} Mio une fois décompressé")
+                    if _DECLARATION.search(tail + chunk):
+                        raise ReadProblem(
+                            "contenu-xml-interdit",
+                            f"Le classeur contient une déclaration XML interdite (DOCTYPE ou ENTITY) dans "
+                            f"« {info.filename} » : un classeur enregistré par Excel ou LibreOffice n'en "
+                            "contient jamais. Le fichier n'est pas lu ; demandez à la section de recopier "
+                            "ses données dans le modèle.",
+                        )
+                    tail = chunk[-_OVERLAP:]
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError, RuntimeError) as err:
+            raise ReadProblem(
+                "fichier-illisible",
+                f"Le classeur est corrompu (élément « {info.filename} » illisible) : demandez à la section "
+                "de le renvoyer après l'avoir ouvert et ré-enregistré.",
+            ) from err
+
+
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = 4 * MIB) -> bytes | None:
+    """A member's bytes (already scanned), or None when absent or larger than ``limit``."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > limit:
+        return None
+    with zf.open(info) as member:
+        return member.read(limit)
