@@ -51,7 +51,7 @@ def build_frame(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> pd.Dat
     for col in sheet.data_columns:
         frame[col.key] = frame[col.key].astype(_DTYPES.get(col.kind, "object"))
     frame["excel_row"] = frame["excel_row"].astype("Int64")
-    frame[JOINT_DUPLICATE] = frame[JOINT_DUPLICATE].fillna(False).astype(bool)
+    frame[JOINT_DUPLICATE] = frame[JOINT_DUPLICATE].astype("object").fillna(False).astype(bool)
     for key in ("source_file", "section", "association", "sheet"):
         frame[key] = frame[key].astype("object")
     for col in sheet.data_columns:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from . import french
+
+french.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(context_settings=CONTEXT, options_metavar="[OPTIONS]", subcommand_metavar="COMMANDE [ARGUMENTS]...")
 @click.version_option(__version__, "--version", message="convention-xlsx %(version)s")
 def main() -> None:
     """Tableau de bord du partenariat ANVP – Auxilia.
@@ -28,7 +31,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import modele  # noqa: F401  (each module adds its command to main)
+    from . import consolider, modele, valider  # noqa: F401  (each module adds its command to main)
 
 
 _register()

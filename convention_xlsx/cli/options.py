@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,3 +32,24 @@ def open_config(path: Path | None) -> Config:
         return load_config(path)
     except ConfigError as err:
         raise click.UsageError(str(err)) from err
+
+
+PASSWORD_ENV = "CONVENTION_XLSX_MOT_DE_PASSE"
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that read section workbooks."""
+    func = click.option("--quiet", "-q", is_flag=True, help="Ne pas afficher la barre de progression.")(func)
+    func = click.option(
+        "--mot-de-passe", "ask_password", is_flag=True,
+        help=f"Demander le mot de passe des classeurs protégés (sinon la variable {PASSWORD_ENV}). "
+        "Le mot de passe n'est jamais passé sur la ligne de commande.",
+    )(func)
+    return func
+
+
+def password_from_env(ask: bool) -> str | None:
+    """The password of protected inputs: asked at a prompt, or from the environment."""
+    if ask:
+        return click.prompt("Mot de passe des classeurs protégés", hide_input=True, err=True)
+    return os.environ.get(PASSWORD_ENV) or None

@@ -1,0 +1,74 @@
+"""``convention-xlsx consolider``: the monthly run — validate, consolidate, write the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..consolidate import consolidate_folder, default_arrete
+from . import main
+from .options import config_option, input_options, open_config, password_from_env
+from .printing import echo_report, progress_bar, write_json
+
+OUTPUT_DIR = Path("sorties")
+
+
+def default_output(arrete: dt.date) -> Path:
+    return OUTPUT_DIR / f"tableau_de_bord_{arrete:%Y-%m}.xlsx"
+
+
+@main.command("consolider")
+@click.argument("dossier", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--sortie", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Classeur du tableau de bord à écrire (par défaut sorties/tableau_de_bord_AAAA-MM.xlsx).")
+@click.option("--arrete", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Date d'arrêté des chiffres, AAAA-MM-JJ (par défaut aujourd'hui, ou la fin de la "
+              "convention si elle est passée).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Écrire aussi le rapport (comptes et anomalies) en JSON dans ce fichier.")
+@click.option("--retours", "returns_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Écrire dans ce dossier, pour chaque classeur en anomalie, une copie annotée à renvoyer "
+              "à la section.")
+@click.option("--strict", is_flag=True, help="Sortir avec le code 1 s'il reste au moins une erreur.")
+@input_options
+@config_option
+def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, json_path: Path | None,
+               returns_dir: Path | None, strict: bool, quiet: bool, ask_password: bool,
+               config_path: Path | None) -> None:
+    """Consolider les classeurs de section de DOSSIER en un tableau de bord.
+
+    Valide chaque classeur (comme « valider »), garde le plus récent de chaque
+    section, puis écrit le tableau de bord des présidents. Les fichiers d'entrée
+    ne sont jamais modifiés. Code de sortie : 0 si le tableau de bord est écrit,
+    1 avec --strict s'il reste une erreur, 2 en cas de mauvaise utilisation.
+    """
+    from ..dashboard import write_dashboard
+
+    config = open_config(config_path)
+    password = password_from_env(ask_password)
+    today = dt.date.today()
+    if arrete is None:
+        day, note = default_arrete(config, today)
+        if note:
+            click.echo(note)
+    else:
+        day = arrete.date()
+    output = output or default_output(day)
+    with progress_bar(quiet) as progress:
+        cons = consolidate_folder(dossier, config, arrete=day, today=today, password=password,
+                                  progress=progress)
+    report = cons.report
+    if json_path is not None:
+        write_json(report, json_path)
+    echo_report(report)
+    write_dashboard(cons, output)
+    click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
+    if returns_dir is not None:
+        from ..returns import write_returns
+
+        written = write_returns(cons, dossier, returns_dir)
+        click.echo(f"{len(written)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
+    if strict and not report.valid:
+        raise SystemExit(1)

@@ -1,0 +1,84 @@
+"""How a report is shown in the terminal: a French summary, the anomalies, the counts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..atomic import write_text
+from ..report import Report
+
+MAX_SHOWN = 200
+
+
+def echo_report(report: Report, max_shown: int = MAX_SHOWN) -> None:
+    """Print the anomalies file by file, then the counts (which close the output)."""
+    findings = report.findings
+    if findings:
+        click.echo(f"Anomalies ({len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)) :")
+    current = None
+    for finding in findings[:max_shown]:
+        if finding.file != current:
+            current = finding.file
+            click.echo(f"\n  {click.style(current, bold=True)}")
+        where = " › ".join(x for x in (finding.sheet, finding.cell) if x)
+        tag = click.style("erreur", fg="red") if finding.is_error else click.style("avertissement", fg="yellow")
+        line = f"    [{tag}] {where + ' : ' if where else ''}{finding.message}"
+        if finding.suggestion:
+            line += f" (suggestion : {finding.suggestion})"
+        click.echo(line + f" [{finding.code}]")
+    if len(findings) > max_shown:
+        click.echo(f"\n  … et {len(findings) - max_shown} autres anomalies (voir --json ou la feuille Anomalies).")
+    click.echo("")
+    echo_counts(report)
+
+
+def echo_counts(report: Report) -> None:
+    click.echo(
+        f"Fichiers : {report.files_read} lu(s), {report.files_rejected} rejeté(s), "
+        f"{report.files_ignored} ignoré(s)."
+    )
+    click.echo(
+        f"Lignes : {report.rows_read} lue(s) = {report.rows_consolidated} consolidée(s) "
+        f"+ {report.rows_rejected} rejetée(s)."
+    )
+
+
+def write_json(report: Report, target: Path) -> None:
+    """``--json``: the report as the library returns it; ``-`` writes to standard output."""
+    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if str(target) == "-":
+        sys.stdout.write(text)
+    else:
+        write_text(target, text)
+
+
+@contextmanager
+def progress_bar(quiet: bool, label: str = "Lecture des classeurs") -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error, or nothing with ``--quiet``."""
+    if quiet:
+        yield None
+        return
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None and total:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+            state["bar"], state["done"] = bar, 0
+        if bar is not None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+    try:
+        yield update
+    finally:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.__exit__(None, None, None)

@@ -1,0 +1,42 @@
+"""``convention-xlsx valider``: check every section workbook of a folder, change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..consolidate import consolidate_folder
+from . import main
+from .options import config_option, input_options, open_config, password_from_env
+from .printing import echo_report, progress_bar, write_json
+
+
+@main.command("valider")
+@click.argument("dossier", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Écrire aussi le rapport (comptes et anomalies) en JSON dans ce fichier (« - » : à l'écran).")
+@input_options
+@config_option
+def valider(dossier: Path, json_path: Path | None, quiet: bool, ask_password: bool,
+            config_path: Path | None) -> None:
+    """Valider les classeurs de section de DOSSIER (sous-dossiers compris).
+
+    Affiche chaque anomalie avec son fichier, sa feuille et sa cellule, puis les
+    comptes. Code de sortie : 0 sans erreur, 1 s'il reste au moins une erreur,
+    2 en cas de mauvaise utilisation. Aucun fichier n'est modifié.
+    """
+    config = open_config(config_path)
+    password = password_from_env(ask_password)
+    with progress_bar(quiet) as progress:
+        cons = consolidate_folder(dossier, config, password=password, progress=progress)
+    report = cons.report
+    if json_path is not None:
+        write_json(report, json_path)
+    if json_path is None or str(json_path) != "-":
+        echo_report(report)
+        if report.valid:
+            click.echo("Aucune erreur : les classeurs peuvent être consolidés.")
+        else:
+            click.echo(f"{len(report.errors)} erreur(s) : les lignes concernées seront rejetées.")
+    raise SystemExit(0 if report.valid else 1)
