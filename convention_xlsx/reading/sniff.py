@@ -75,7 +75,7 @@ def _describe_text(sample: bytes) -> tuple[str, str]:
     else:
         text = sample.decode("utf-8", errors="replace")
     text = text.lstrip("\ufeff \t\r\n")
-    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+    printable = sum((ch.isprintable() and ch != "\ufffd") or ch in "\t\r\n" for ch in text)
     if not text or printable < 0.9 * len(text):
         return "inconnu", "un fichier binaire d'un type inconnu (ni zip, ni classeur Office)"
     low = text[:512].lower()

@@ -193,7 +193,7 @@ def sheet_rows(sheet: calamine.CalamineSheet, limits: Limits) -> list[list[objec
     count = width = 0
     for count, raw in enumerate(sheet.iter_rows(), start=1):  # noqa: B007 (count is used after the loop)
         width = len(raw)
-        values = [_cell(value) for value in raw]
+        values = [None if v == "" else int(v) if type(v) is float and v.is_integer() else v for v in raw]
         while values and values[-1] is None:
             values.pop()
         if values:
@@ -224,14 +224,6 @@ def _range_origin(sheet: calamine.CalamineSheet, count: int, width: int) -> tupl
     if row_offset is None or col_offset is None:
         raise RuntimeError(f"unexpected python-calamine range: {count}x{width} for {sheet.start}-{sheet.end}")
     return row_offset, col_offset
-
-
-def _cell(value: object) -> object:
-    if value == "":
-        return None
-    if type(value) is float and value.is_integer() and -(2**53) <= value <= 2**53:
-        return int(value)
-    return value
 
 
 def custom_properties(zf: zipfile.ZipFile, file_format: str) -> dict[str, str]:

@@ -1,0 +1,167 @@
+"""Reading one file: every hazard becomes a French reason; every valid workbook gives cells at their place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from pathlib import Path
+
+import hazards
+import pytest
+from conftest import libreoffice_convert
+
+from convention_xlsx.findings import CATALOGUE
+from convention_xlsx.reading import Limits, RawWorkbook, ReadFailure, read_workbook
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_ok(path: Path, **kwargs: object) -> RawWorkbook:
+    result = read_workbook(path, root=path.parent, **kwargs)
+    assert isinstance(result, RawWorkbook), result
+    return result
+
+
+def _sheet(workbook: RawWorkbook, name: str) -> list[list[object]]:
+    return next(s.rows for s in workbook.sheets if s.name == name)
+
+
+@pytest.mark.parametrize("name", sorted(hazards.HAZARDS))
+def test_every_hazard_is_refused_with_its_code_and_a_french_reason(tmp_path: Path, name: str) -> None:
+    build, code = hazards.HAZARDS[name]
+    path = build(tmp_path)
+    before = _sha256(path)
+
+    result = read_workbook(path, root=tmp_path)
+
+    assert isinstance(result, ReadFailure)
+    assert (result.code, result.info.path) == (code, path.name)
+    assert result.code in CATALOGUE
+    assert "demandez" in result.reason.lower() or "donnez" in result.reason  # says what to do
+    assert result.info.sha256 == before and result.info.size == path.stat().st_size
+    assert result.info.modified is not None and result.info.format
+    assert _sha256(path) == before  # never modified
+
+
+def test_the_not_a_workbook_reason_names_what_the_file_is(tmp_path: Path) -> None:
+    assert "PDF" in read_workbook(hazards.pdf_like(tmp_path)).reason
+    assert "CSV" in read_workbook(hazards.csv_named_xlsx(tmp_path)).reason
+    assert "Word" in read_workbook(hazards.docx_like(tmp_path)).reason
+    html = tmp_path / "page.xlsx"
+    html.write_text("<!DOCTYPE html><html><body>tableau</body></html>", encoding="utf-8")
+    assert "HTML" in read_workbook(html).reason
+
+
+def test_an_external_entity_never_brings_a_local_file_into_the_result(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MOT-DE-PASSE-LOCAL-42\n", encoding="utf-8")
+    result = read_workbook(hazards.external_entity(tmp_path, str(secret)))
+    assert isinstance(result, ReadFailure) and result.code == "contenu-xml-interdit"
+    assert "MOT-DE-PASSE-LOCAL-42" not in repr(result)
+    passwd = read_workbook(hazards.external_entity(tmp_path / "", "/etc/passwd"))
+    assert "root:" not in repr(passwd)
+
+
+def test_encrypted_workbook_is_read_in_memory_with_the_password(tmp_path: Path) -> None:
+    path = hazards.encrypted(tmp_path, password="s3cret")
+    before = sorted(tmp_path.iterdir())
+
+    workbook = _read_ok(path, password="s3cret")
+    wrong = read_workbook(path, password="faux")
+
+    assert _sheet(workbook, "Section")[1] == ["Nom de la section", "Nanterre"]
+    assert workbook.properties == {"Version du modèle": "2026.1"}
+    assert isinstance(wrong, ReadFailure) and wrong.code == "fichier-chiffre"
+    assert "mot de passe" in wrong.reason
+    assert sorted(tmp_path.iterdir()) == before  # no decrypted copy written
+
+
+def test_macro_enabled_workbook_is_read_with_a_warning_and_without_its_macros(tmp_path: Path) -> None:
+    workbook = _read_ok(hazards.macro_enabled(tmp_path))
+    assert workbook.info.format == "xlsm" and workbook.has_macros
+    assert [code for code, _ in workbook.notes] == ["macros-ignorees"]
+    assert _sheet(workbook, "Section")[0] == ["Association", "ANVP"]
+
+
+def test_positions_are_exact_when_data_starts_at_c5(tmp_path: Path) -> None:
+    path = hazards.workbook(tmp_path / "c5.xlsx", {"Feuille": [("C5", "en-tête"), ("D6", 3), ("E7", 2.5)]})
+    rows = _sheet(_read_ok(path), "Feuille")
+    assert rows == [[], [], [], [], [None, None, "en-tête"], [None, None, None, 3], [None, None, None, None, 2.5]]
+    assert rows[4][2] == "en-tête"  # C5: Excel row 5, column 3
+
+
+def test_values_keep_their_type(tmp_path: Path) -> None:
+    cells = [("A1", "texte"), ("B1", 7), ("C1", 1.25), ("D1", True), ("E1", dt.date(2022, 3, 4)),
+             ("F1", dt.datetime(2022, 3, 4, 10, 30)), ("G1", None), ("H1", " a\u00a0")]
+    rows = _sheet(_read_ok(hazards.workbook(tmp_path / "types.xlsx", {"T": cells})), "T")
+    assert rows == [["texte", 7, 1.25, True, dt.date(2022, 3, 4), dt.datetime(2022, 3, 4, 10, 30), None, " a\u00a0"]]
+    assert type(rows[0][1]) is int
+
+
+def test_the_1904_date_system_gives_the_right_dates(tmp_path: Path) -> None:
+    path = hazards.workbook(tmp_path / "mac.xlsx", {"Actions": [("A1", dt.date(2022, 3, 4)),
+                                                               ("A2", dt.datetime(2021, 12, 31, 8, 0))]},
+                            epoch_1904=True)
+    assert _sheet(_read_ok(path), "Actions") == [[dt.date(2022, 3, 4)], [dt.datetime(2021, 12, 31, 8, 0)]]
+
+
+def test_hidden_sheets_are_flagged_and_properties_read(tmp_path: Path) -> None:
+    path = hazards.workbook(tmp_path / "cache.xlsx", {"Visible": [("A1", 1)], "Cachée": [("A1", 2)]},
+                            hidden=["Cachée"], properties={"Version du modèle": "2026.1"})
+    workbook = _read_ok(path)
+    assert [(s.name, s.hidden) for s in workbook.sheets] == [("Visible", False), ("Cachée", True)]
+    assert workbook.properties == {"Version du modèle": "2026.1"}
+
+
+def test_a_sheet_styled_down_to_row_1048576_is_read_quickly_and_trimmed(tmp_path: Path) -> None:
+    path = hazards.styled_to_last_row(tmp_path)
+    start = time.perf_counter()
+    rows = _sheet(_read_ok(path), "Actions")
+    assert time.perf_counter() - start < 5
+    assert rows == [["Date", "Type"], [], [dt.date(2022, 5, 1), "Autre"]]
+
+
+def test_blank_formulas_down_to_row_200000_are_not_kept(tmp_path: Path) -> None:
+    rows = _sheet(_read_ok(hazards.blank_formulas_down(tmp_path)), "Feuille")
+    assert rows == [[], [], [], [], [None, None, "donnée"]]
+
+
+def test_real_data_beyond_the_row_limit_refuses_the_file(tmp_path: Path) -> None:
+    path = hazards.workbook(tmp_path / "long.xlsx", {"Feuille": [("A1", "x"), ("C5", "y")]})
+    assert _sheet(_read_ok(path, limits=Limits(max_rows=5)), "Feuille")[4] == [None, None, "y"]
+    result = read_workbook(path, limits=Limits(max_rows=4))
+    assert isinstance(result, ReadFailure) and result.code == "fichier-trop-volumineux"
+    assert "ligne 5" in result.reason
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_parsed(tmp_path: Path) -> None:
+    path = hazards.valid(tmp_path)
+    result = read_workbook(path, limits=Limits(max_file_bytes=1000))
+    assert isinstance(result, ReadFailure) and result.code == "fichier-trop-volumineux"
+    assert result.info.sha256 == _sha256(path) and result.info.format == "zip"
+
+
+def test_a_missing_file_is_a_failure_not_an_exception(tmp_path: Path) -> None:
+    result = read_workbook(tmp_path / "absent.xlsx")
+    assert isinstance(result, ReadFailure) and result.code == "fichier-illisible"
+
+
+def test_paths_are_relative_to_the_root_with_slashes(tmp_path: Path) -> None:
+    (tmp_path / "Auxilia").mkdir()
+    path = hazards.valid(tmp_path / "Auxilia")
+    assert read_workbook(path, root=tmp_path).info.path == "Auxilia/section.xlsx"
+    assert read_workbook(path).info.path == "section.xlsx"
+
+
+@pytest.mark.parametrize(("target", "expected_format"), [("ods", "ods"), ("xls:MS Excel 97", "xls")])
+def test_libreoffice_formats_are_read(tmp_path: Path, soffice: str, target: str, expected_format: str) -> None:
+    source = hazards.workbook(tmp_path / "section.xlsx", {"Section": [("A1", "Association"), ("B1", "ANVP"),
+                                                                      ("B3", dt.date(2023, 1, 15)), ("C4", 4)]})
+    converted = libreoffice_convert(source, target, tmp_path / "converti")
+    workbook = _read_ok(converted)
+    assert workbook.info.format == expected_format
+    assert _sheet(workbook, "Section") == [["Association", "ANVP"], [], [None, dt.date(2023, 1, 15)],
+                                           [None, None, 4]]
