@@ -165,3 +165,13 @@ def test_libreoffice_formats_are_read(tmp_path: Path, soffice: str, target: str,
     assert workbook.info.format == expected_format
     assert _sheet(workbook, "Section") == [["Association", "ANVP"], [], [None, dt.date(2023, 1, 15)],
                                            [None, None, 4]]
+
+
+def test_formulas_saved_without_their_result_are_listed(tmp_path: Path) -> None:
+    path = hazards.workbook(tmp_path / "formules.xlsx", {"Calcul": [("A1", 1), ("B2", "=A1*2"),
+                                                                   ("C3", '=IF(A1=1,"","x")')]})
+    sheet = _read_ok(path).sheets[0]
+    assert sheet.rows == [[1]]  # the formulas read as empty cells…
+    assert sheet.formulas_without_value == ["B2", "C3"]  # …and are reported as such
+    blank = _read_ok(hazards.blank_formulas_down(tmp_path, last_row=50)).sheets[0]
+    assert blank.formulas_without_value == []  # a cached empty string is a value

@@ -19,6 +19,7 @@ import python_calamine as calamine
 from defusedxml import ElementTree
 
 from .decrypt import decrypt, is_encrypted
+from .formulas import uncached_formulas
 from .limits import DEFAULT_LIMITS, MIB, Limits, ReadProblem
 from .model import FileInfo, RawSheet, RawWorkbook, ReadFailure
 from .preflight import open_zip, read_member, scan_members, too_big
@@ -176,6 +177,8 @@ def _parse(data: bytes, info: FileInfo, limits: Limits, zf: zipfile.ZipFile | No
         workbook.notes.append(_MACRO_NOTE)
     if zf is not None:
         workbook.properties = custom_properties(zf, info.format)
+        if info.format in ("xlsx", "xlsm"):
+            _note_uncached_formulas(workbook, zf)
     return workbook
 
 
@@ -224,6 +227,15 @@ def _range_origin(sheet: calamine.CalamineSheet, count: int, width: int) -> tupl
     if row_offset is None or col_offset is None:
         raise RuntimeError(f"unexpected python-calamine range: {count}x{width} for {sheet.start}-{sheet.end}")
     return row_offset, col_offset
+
+
+def _note_uncached_formulas(workbook: RawWorkbook, zf: zipfile.ZipFile) -> None:
+    try:
+        found = uncached_formulas(zf)
+    except Exception:  # best effort: the cells are read either way
+        return
+    for sheet in workbook.sheets:
+        sheet.formulas_without_value = found.get(sheet.name, [])
 
 
 def custom_properties(zf: zipfile.ZipFile, file_format: str) -> dict[str, str]:

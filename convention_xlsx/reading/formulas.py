@@ -1,0 +1,63 @@
+"""Formula cells with no cached value: python-calamine reads them as empty, so they are listed here.
+
+A workbook written by a program (openpyxl, a script) and never opened in Excel or LibreOffice holds
+its formulas without their results (``<f>A1*2</f><v/>``). The reader cannot compute them; the
+normalisation reports them (``formule-sans-valeur``) instead of silently reading an empty cell.
+A formula whose cached result is an empty string (``t="str"``, ``IF(…;"";…)``) has a value: not listed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+from defusedxml import ElementTree
+
+from .preflight import read_member
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_UNCACHED = re.compile(
+    rb'<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_STRING_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
+_PART_LIMIT = 400 * 1024 * 1024
+
+
+def uncached_formulas(zf: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Sheet name → A1 references of its formula cells with no cached value (xlsx/xlsm; best effort)."""
+    found: dict[str, list[str]] = {}
+    for name, part in _sheet_parts(zf).items():
+        xml = read_member(zf, part, _PART_LIMIT)
+        if not xml or b"<f" not in xml:
+            continue
+        refs = []
+        for match in _UNCACHED.finditer(xml):
+            attributes = match.group(1)
+            ref = _REF.search(attributes)
+            if ref and not _STRING_RESULT.search(attributes):
+                refs.append(ref.group(1).decode())
+        if refs:
+            found[name] = refs
+    return found
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its zip member, from ``xl/workbook.xml`` and its relationships."""
+    workbook, rels = read_member(zf, "xl/workbook.xml"), read_member(zf, "xl/_rels/workbook.xml.rels")
+    if not workbook or not rels:
+        return {}
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(rels, forbid_dtd=True).iter(f"{_RELS_NS}Relationship")
+    }
+    parts = {}
+    for sheet in ElementTree.fromstring(workbook, forbid_dtd=True).iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        if target:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            parts[sheet.get("name", "")] = part
+    return parts
