@@ -1,0 +1,78 @@
+"""``Anomalies`` (every finding, filterable) and ``À propos`` (versions and run manifest)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+from ..consolidate import Consolidation
+from ..findings import FINDING_FIELDS
+from ..schema import TEMPLATE_VERSION
+from .detail import Col, write_table
+from .styles import STATE_COLOURS, Styles, sheet_title
+
+HEADER_ROW = 3
+
+FINDING_HEADERS = ("Code", "Gravité", "Fichier", "Feuille", "Cellule", "Colonne", "Valeur", "Message",
+                   "Suggestion")
+FINDING_WIDTHS = (24, 13, None, 16, 8, 20, 24, 70, 30)
+
+
+def write_anomalies(ws: Worksheet, styles: Styles, cons: Consolidation) -> None:
+    findings = cons.report.findings
+    errors = sum(1 for f in findings if f.is_error)
+    sheet_title(ws, styles, "Anomalies relevées dans les classeurs", (
+        f"{len(findings)} anomalie(s), dont {errors} erreur(s) (ligne ou fichier écarté) et "
+        f"{len(findings) - errors} avertissement(s) (données reprises). Utilisez les filtres des en-têtes."))
+    frame = pd.DataFrame([f.to_dict() for f in findings], columns=list(FINDING_FIELDS), dtype=object)
+    cols = [Col(key, header, "text", width)
+            for key, header, width in zip(FINDING_FIELDS, FINDING_HEADERS, FINDING_WIDTHS, strict=True)]
+    write_table(ws, styles, HEADER_ROW, frame, cols, "Anomalies", colours={"gravite": STATE_COLOURS})
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+
+
+MANIFEST = (
+    Col("path", "Fichier"),
+    Col("sha256", "SHA-256", "text", 62),
+    Col("status", "Statut", "text", 9),
+    Col("reason", "Motif"),
+    Col("section", "Section"),
+    Col("association", "Association", "text", 11),
+    Col("updated", "Date de mise à jour", "date", 12),
+    Col("template_version", "Version du modèle", "text", 10),
+    Col("rows_read", "Lignes lues", "int", 9),
+    Col("rows_consolidated", "Lignes consolidées", "int", 11),
+    Col("rows_rejected", "Lignes rejetées", "int", 10),
+)
+
+
+def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str) -> None:
+    cfg = cons.config
+    ref = cfg.referentiel
+    sheet_title(ws, styles, "À propos de ce tableau de bord",
+                "Comment il a été produit : versions, configuration, et chaque fichier reçu (manifeste).")
+    report = cons.report
+    facts = [
+        ("Généré le", generated),
+        ("Arrêté au", f"{cons.arrete:%d/%m/%Y}"),
+        ("Période de la convention", f"du {cfg.period_start:%d/%m/%Y} au {cfg.period_end:%d/%m/%Y}"),
+        ("Version de convention-xlsx", __version__),
+        ("Version du modèle de classeur", TEMPLATE_VERSION),
+        ("Configuration", cfg.source),
+        ("Référentiel des établissements", f"{len(ref)} établissements · {ref.source}"
+                                           + (f" · situation au {ref.date}" if ref.date else "")),
+        ("Fichiers", f"{report.files_read} lu(s), {report.files_ignored} ignoré(s), "
+                     f"{report.files_rejected} rejeté(s)"),
+        ("Lignes", f"{report.rows_read} lue(s), {report.rows_consolidated} consolidée(s), "
+                   f"{report.rows_rejected} rejetée(s)"),
+    ]
+    for i, (label, value) in enumerate(facts, start=3):
+        ws.write_string(i, 0, label, styles.label)
+        ws.write_string(i, 2, value, styles.text)
+    header = 3 + len(facts) + 2
+    ws.write_string(header - 1, 0, "Manifeste : chaque fichier reçu et ce qu'il est devenu", styles.heading)
+    frame = pd.DataFrame([vars(f) for f in report.files],
+                         columns=[c.key for c in MANIFEST] if not report.files else None)
+    write_table(ws, styles, header, frame, MANIFEST, "Manifeste")
+    ws.freeze_panes(header + 1, 0)

@@ -1,0 +1,105 @@
+"""Native charts: each titled so that a president reads it without hunting for a legend.
+
+Every chart points at cells the sheets already show (no hidden data sheet).
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.chart import Chart
+from xlsxwriter.workbook import Workbook
+
+from ..indicators.presence import STATUSES
+from .styles import FONT, SERIES_COLOURS, STATE_COLOURS, STATUS_COLOURS
+
+WIDTH, HEIGHT = 515, 330
+TEXT = {"name": FONT, "size": 9}
+
+
+def _base(chart: Chart, title: str, legend: str | None = "bottom") -> Chart:
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_legend({"position": legend, "font": TEXT} if legend else {"none": True})
+    chart.set_size({"width": WIDTH, "height": HEIGHT})
+    chart.set_chartarea({"border": {"color": "#D1D5DB"}})
+    return chart
+
+
+def pie(wb: Workbook, sheet: str, title: str, first: int, last: int, cat_col: int, val_col: int,
+        colours: list[str]) -> Chart:
+    """A doughnut with each slice's value and share in its label, in the given colours."""
+    chart = wb.add_chart({"type": "doughnut"})
+    chart.add_series({
+        "name": title,
+        "categories": [sheet, first, cat_col, last, cat_col],
+        "values": [sheet, first, val_col, last, val_col],
+        "points": [{"fill": {"color": c}, "border": {"color": "#FFFFFF"}} for c in colours],
+        "data_labels": {"value": True, "percentage": False, "font": {**TEXT, "bold": True, "color": "#FFFFFF"}},
+    })
+    chart.set_hole_size(45)
+    return _base(chart, title, "right")
+
+
+def status_pie(wb: Workbook, sheet: str, first: int, last: int, cat_col: int, val_col: int) -> Chart:
+    return pie(wb, sheet, "Présence dans les établissements", first, last, cat_col, val_col,
+               [STATUS_COLOURS[s][0] for s in STATUSES])
+
+
+def completeness_pie(wb: Workbook, sheet: str, first: int, last: int, cat_col: int, val_col: int,
+                     states: list[str]) -> Chart:
+    return pie(wb, sheet, "Envois des sections ce mois-ci", first, last, cat_col, val_col,
+               [STATE_COLOURS[s][0] for s in states])
+
+
+def status_by_disp(wb: Workbook, sheet: str, first: int, last: int) -> Chart:
+    """Stacked horizontal bars: per DISP, establishments in each status (columns B:E)."""
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for i, status in enumerate(STATUSES, start=1):
+        chart.add_series({
+            "name": [sheet, first - 1, i],
+            "categories": [sheet, first, 0, last, 0],
+            "values": [sheet, first, i, last, i],
+            "fill": {"color": STATUS_COLOURS[status][0]},
+            "gap": 60,
+        })
+    chart.set_y_axis({"reverse": True, "num_font": TEXT})
+    chart.set_x_axis({"num_font": TEXT, "num_format": "0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
+    chart = _base(chart, "Présence par DISP (nombre d'établissements)")
+    chart.set_size({"width": WIDTH, "height": HEIGHT + 20})
+    return chart
+
+
+def stacked_columns(wb: Workbook, sheet: str, title: str, header_row: int, first: int, last: int,
+                    first_col: int, last_col: int, cat_col: int = 0) -> Chart:
+    """Stacked columns: one series per column ``first_col..last_col``, categories in ``cat_col``."""
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for n, col in enumerate(range(first_col, last_col + 1)):
+        chart.add_series({
+            "name": [sheet, header_row, col],
+            "categories": [sheet, first, cat_col, last, cat_col],
+            "values": [sheet, first, col, last, col],
+            "fill": {"color": SERIES_COLOURS[n % len(SERIES_COLOURS)]},
+            "gap": 40,
+        })
+    chart.set_x_axis({"num_font": {**TEXT, "rotation": -45}, "num_format": "mm/yyyy"})
+    chart.set_y_axis({"num_font": TEXT, "num_format": "0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
+    return _base(chart, title)
+
+
+def clustered(wb: Workbook, sheet: str, title: str, header_row: int, first: int, last: int,
+              cols: list[int], num_format: str = "# ##0", cat_col: int = 0) -> Chart:
+    """Side-by-side columns with their values shown on top."""
+    chart = wb.add_chart({"type": "column"})
+    for n, col in enumerate(cols):
+        chart.add_series({
+            "name": [sheet, header_row, col],
+            "categories": [sheet, first, cat_col, last, cat_col],
+            "values": [sheet, first, col, last, col],
+            "fill": {"color": SERIES_COLOURS[n % len(SERIES_COLOURS)]},
+            "data_labels": {"value": True, "num_format": num_format, "font": TEXT},
+            "gap": 80,
+        })
+    chart.set_y_axis({"num_font": TEXT, "num_format": num_format,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
+    chart.set_x_axis({"num_font": TEXT})
+    return _base(chart, title)

@@ -1,0 +1,129 @@
+"""Excel tables written row-wise: the consolidated detail sheets and every other list.
+
+Speed matters at national scale (~60,000 rows): values are converted column by column
+(dates to Excel serial numbers, booleans to « oui »/« non »), then written with
+``write_row`` and no per-cell format; each column's number format comes from
+``set_column``, which XlsxWriter applies to cells written without a format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from ..config import Referentiel
+from ..schema import BY_KEY, ESTABLISHMENTS, Kind, Sheet
+from .styles import Styles, colour_column
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+KIND_OF = {Kind.DATE: "date", Kind.MONTH: "month", Kind.COUNT: "int", Kind.AMOUNT: "amount",
+           Kind.DECIMAL: "decimal", Kind.BOOL: "bool"}
+
+NAME_KEY = "establishment_name"
+PROVENANCE_COLUMNS = (("section", "Section"), ("association", "Association"), ("source_file", "Fichier"),
+                      ("excel_row", "Ligne"))
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a written table: frame key, French header, kind of value, width (None: fitted)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: float | None = None
+
+
+def cell_values(series: pd.Series, kind: str) -> list:
+    """The column's values as XlsxWriter writes them fastest (None for an empty cell)."""
+    if kind in ("date", "month"):
+        stamps = pd.to_datetime(series, errors="coerce")
+        if hasattr(stamps.dt, "tz") and stamps.dt.tz is not None:
+            stamps = stamps.dt.tz_localize(None)
+        days = (stamps - EXCEL_EPOCH) / pd.Timedelta(days=1)
+        return [None if pd.isna(v) else float(v) for v in days]
+    if kind == "bool":
+        return [None if v is None or pd.isna(v) else ("oui" if v else "non") for v in series]
+    if kind in ("int", "amount", "decimal", "pct"):
+        numbers = pd.to_numeric(series, errors="coerce").astype("Float64")
+        return [None if pd.isna(v) else float(v) for v in numbers]
+    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series]
+
+
+def fitted_width(header: str, values: list, kind: str, least: float = 8, most: float = 50) -> float:
+    """A width that shows the longest value (and the header's longest word, headers wrap)."""
+    word = max((len(w) for w in header.split()), default=4) + 2
+    if kind in ("date", "month"):
+        return max(11.0, word)
+    if kind in ("int", "amount", "decimal", "pct"):
+        return max(10.0 if kind == "amount" else 8.0, word)
+    lengths = pd.Series([v for v in values if v is not None], dtype=object).str.len()
+    longest = float(lengths.max()) if len(lengths) else 0.0
+    return min(most, max(least, word, longest + 1))
+
+
+def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, cols: Sequence[Col],
+                name: str, colours: dict[str, dict] | None = None, first_col: int = 0) -> int:
+    """Write ``frame`` as an Excel table (header at ``first_row``) and return its last row.
+
+    ``colours`` maps a column key to {value: (strong, light)} for conditional fills.
+    """
+    values = [cell_values(frame[c.key], c.kind) if c.key in frame else [None] * len(frame) for c in cols]
+    for i, (c, vals) in enumerate(zip(cols, values, strict=True)):
+        width = c.width if c.width is not None else fitted_width(c.header, vals, c.kind)
+        fmt = styles.numbers.get(c.kind)
+        ws.set_column(first_col + i, first_col + i, width, fmt)
+    for offset, record in enumerate(zip(*values, strict=True), start=1):
+        ws.write_row(first_row + offset, first_col, record)
+    last_row = first_row + max(len(frame), 1)
+    ws.add_table(first_row, first_col, last_row, first_col + len(cols) - 1, {
+        "name": name,
+        "style": "Table Style Light 9",
+        "autofilter": True,
+        "columns": [{"header": c.header, "header_format": styles.header} for c in cols],
+    })
+    ws.set_row(first_row, 45)
+    for key, palette in (colours or {}).items():
+        index = next(i for i, c in enumerate(cols) if c.key == key)
+        colour_column(ws, styles, first_row + 1, last_row, first_col + index, palette)
+    return last_row
+
+
+def schema_columns(sheet: Sheet, with_names: bool = True) -> list[Col]:
+    """The columns of a consolidated detail table: schema labels (names of people excluded),
+    the establishment's name beside its code, then the provenance."""
+    cols: list[Col] = []
+    for column in sheet.data_columns:
+        if column.personal:
+            continue
+        kind = KIND_OF.get(column.kind, "text")
+        cols.append(Col(column.key, column.label, kind, None if kind == "text" else column.width))
+        if column.kind is Kind.ESTABLISHMENT and with_names:
+            cols.append(Col(NAME_KEY, ESTABLISHMENTS.column(NAME_KEY).label))
+    cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS]
+    if sheet.joint_key:
+        cols.append(Col("joint_duplicate", "Doublon commun", "bool"))
+    return cols
+
+
+def with_names(frame: pd.DataFrame, referentiel: Referentiel) -> pd.DataFrame:
+    """``frame`` with the establishment's name beside its code (a new frame, the input untouched)."""
+    if "establishment" not in frame:
+        return frame
+    names = {e.code: e.name for e in referentiel.establishments}
+    return frame.assign(**{NAME_KEY: frame["establishment"].map(names)})
+
+
+def write_detail(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, sheet_key: str,
+                 referentiel: Referentiel, table_name: str) -> int:
+    """One consolidated sheet as an Excel table, sorted by its date when it has one."""
+    sheet = BY_KEY[sheet_key]
+    date_col = next((c.key for c in sheet.data_columns if c.kind in (Kind.DATE, Kind.MONTH)), None)
+    if date_col is not None and len(frame):
+        frame = frame.sort_values(date_col, kind="stable")
+    return write_table(ws, styles, first_row, with_names(frame, referentiel), schema_columns(sheet),
+                       table_name)
