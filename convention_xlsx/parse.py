@@ -212,6 +212,7 @@ def _read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, out: ParsedWork
             message="Cet en-tête figure deux fois : seule la première colonne est lue.")
     positions = {col.key: c for c, col in found.items() if not col.derived}
     out.columns[sheet.key] = {key: column_letter(c + 1) for key, c in positions.items()}
+    _formulas_without_value(raw_sheet, positions, header_row, found, add)
     missing = [c for c in sheet.data_columns if c.key not in positions]
     missing_required = [c for c in missing if c.required]
     for col in missing:
@@ -238,6 +239,20 @@ def _read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, out: ParsedWork
         add("colonne-manquante", sheet=name, cell=cell_ref(header_row, 1),
             message=f"Colonne(s) obligatoire(s) absente(s) de « {name} » : {labels}. Les lignes de "
             "cette feuille ne sont pas lues : rétablissez l'en-tête exact du modèle.")
+
+
+def _formulas_without_value(raw_sheet: RawSheet, positions: dict[str, int], header_row: int,
+                            found: dict[int, Column], add: Callable) -> None:
+    """A formula saved without its result in a column we read: its value is lost (warning)."""
+    read_letters = {column_letter(c + 1): found[c] for c in positions.values()}
+    for ref in raw_sheet.formulas_without_value:
+        letters = ref.rstrip("0123456789")
+        col = read_letters.get(letters)
+        if col is not None and int(ref[len(letters):]) > header_row:
+            add("formule-sans-valeur", sheet=raw_sheet.name, cell=ref, column=col.label,
+                message="Cette cellule contient une formule enregistrée sans son résultat : elle est lue "
+                "comme vide. Ouvrez le classeur dans Excel ou LibreOffice et enregistrez-le, ou saisissez "
+                "la valeur.")
 
 
 def _typed_row(sheet: Sheet, values: dict[str, object], r: int, positions: dict[str, int], ctx: Context,

@@ -160,3 +160,16 @@ def test_every_table_sheet_of_the_schema_is_read(ctx):
     sheets = {s.name: [[c.label for c in s.columns]] for s in schema.TABLE_SHEETS}
     parsed = parse_workbook(raw_workbook(sheets=sheets), ctx)
     assert parsed.findings == [] and set(parsed.rows) == {s.key for s in schema.TABLE_SHEETS}
+
+
+def test_formula_without_cached_value_is_reported_only_in_read_columns(ctx):
+    raw = raw_workbook(sheets={"Établissements": """
+| Code établissement | Établissement | Présence ANVP | Visiteurs ANVP actifs |
+|--------------------|---------------|---------------|-----------------------|
+| CP-NANTERRE        |               | Oui           |                       |
+"""})
+    sheet = next(s for s in raw.sheets if s.name == "Établissements")
+    sheet.formulas_without_value = ["B2", "D2"]  # B: the derived name (ignored); D: a count
+    parsed = parse_workbook(raw, ctx)
+    assert flat(parsed, "code", "cell", "column") == [("formule-sans-valeur", "D2", "Visiteurs ANVP actifs")]
+    assert parsed.rows["establishments"][0]["anvp_visitors"] is None
