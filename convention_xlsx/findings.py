@@ -53,6 +53,8 @@ _CODES = (
              "Une colonne obligatoire est absente d'une feuille : les lignes de la feuille sont rejetées."),
     CodeInfo("colonne-facultative-manquante", W, "feuille",
              "Une colonne facultative est absente d'une feuille : elle est considérée comme vide."),
+    CodeInfo("feuille-renommee", W, "feuille",
+             "Une feuille du modèle a été renommée : elle est reconnue à ses en-têtes et lue."),
     CodeInfo("colonne-en-double", W, "feuille", "Le même en-tête figure deux fois dans une feuille."),
     CodeInfo("formule-sans-valeur", W, "cellule",
              "Une formule sans valeur calculée : le classeur doit être ré-enregistré par Excel ou LibreOffice."),

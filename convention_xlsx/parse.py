@@ -85,8 +85,17 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
     _read_section(section_sheet, raw, out, add)
     if out.rejected:
         return out
+    known = {fold(s.name) for s in schema.SHEETS} | {fold(schema.LISTS_SHEET_NAME)}
+    unmatched = [s for s in raw.sheets if fold(s.name) not in known]
     for sheet in schema.TABLE_SHEETS:
         found = by_fold.get(fold(sheet.name))
+        if found is None:
+            found = _renamed(sheet, unmatched)
+            if found is not None:
+                unmatched.remove(found)
+                add("feuille-renommee", sheet=found.name,
+                    message=f"La feuille « {found.name} » a les en-têtes de « {sheet.name} » : elle est lue "
+                    f"comme telle. Redonnez-lui son nom « {sheet.name} ».", suggestion=sheet.name)
         if found is None:
             add("feuille-manquante", sheet=sheet.name,
                 message=f"La feuille « {sheet.name} » est absente : rien n'est lu pour elle. "
@@ -190,6 +199,16 @@ def _find_header(sheet: Sheet, raw_sheet: RawSheet) -> tuple[int, dict[int, Colu
     return best
 
 
+def _renamed(sheet: Sheet, candidates: list[RawSheet]) -> RawSheet | None:
+    """The unknown sheet whose header row holds every required column of ``sheet``, if any."""
+    required = {c.key for c in sheet.data_columns if c.required}
+    for candidate in candidates:
+        header = _find_header(sheet, candidate)
+        if header and required <= {c.key for c in header[1].values()} and len(header[1]) >= 3:
+            return candidate
+    return None
+
+
 def _read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, out: ParsedWorkbook,
                 add: Callable) -> None:
     name = raw_sheet.name
@@ -197,13 +216,16 @@ def _read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, out: ParsedWork
     data_rows = [(r, cells) for r, cells in enumerate(raw_sheet.rows, start=1)]
     if header is None:
         count = sum(1 for _, cells in data_rows if any(not norm.is_blank(v) for v in cells))
-        if count:
-            out.rows_read += count
-            out.rows_rejected += count
+        if not count:
+            add("feuille-manquante", sheet=name,
+                message=f"La feuille « {name} » est vide, sans ses en-têtes : rien n'est lu. Repartez du modèle.")
+            return
+        out.rows_read += count
+        out.rows_rejected += count
         add("colonne-manquante", sheet=name, cell="A1",
             message=f"Aucune ligne d'en-têtes reconnue dans « {name} » : les en-têtes du modèle "
             f"({', '.join(c.label for c in sheet.data_columns)}) doivent figurer sur une ligne."
-            + (f" Les {count} lignes remplies ne sont pas lues." if count else ""))
+            + f" Les {count} lignes remplies ne sont pas lues.")
         return
     header_row, found, duplicated = header
     for c in duplicated:

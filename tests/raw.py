@@ -41,13 +41,14 @@ def raw_workbook(
     sheets: dict[str, str | list[list[object]]] | None = None,
     extra_section: dict[str, object] | None = None,
     modified: dt.datetime | None = None,
+    complete: bool = True,
 ) -> RawWorkbook:
     values = {"association": association, "section_name": section, "updated": updated,
               "email": "section@example.org", "template_version": schema.TEMPLATE_VERSION,
               **(extra_section or {})}
     raw_sheets = [RawSheet(schema.SECTION.name, section_rows(values))]
     given = dict(sheets or {})
-    for sheet in schema.TABLE_SHEETS:  # untouched sheets: the template's header, no rows
+    for sheet in schema.TABLE_SHEETS if complete else ():  # untouched sheets: the template's header
         if not any(name.strip().casefold() == sheet.name.casefold() for name in given):
             given[sheet.name] = [[c.label for c in sheet.columns]]
     for name, table in given.items():

@@ -173,3 +173,14 @@ def test_formula_without_cached_value_is_reported_only_in_read_columns(ctx):
     parsed = parse_workbook(raw, ctx)
     assert flat(parsed, "code", "cell", "column") == [("formule-sans-valeur", "D2", "Visiteurs ANVP actifs")]
     assert parsed.rows["establishments"][0]["anvp_visitors"] is None
+
+
+def test_a_renamed_sheet_is_recognised_by_its_headers(ctx):
+    table = """
+| Date       | Code établissement | Type d'action | Associations |
+|------------|--------------------|---------------|--------------|
+| 15/03/2023 | CP-NANTERRE        | Autre         | ANVP         |
+"""
+    parsed = parse_workbook(raw_workbook(sheets={"Nos actions 2023": table}, complete=False), ctx)
+    assert ("feuille-renommee", "Nos actions 2023", "Actions") in flat(parsed, "code", "sheet", "suggestion")
+    assert [r["sheet"] for r in parsed.rows["actions"]] == ["Nos actions 2023"]
