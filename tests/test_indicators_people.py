@@ -1,0 +1,49 @@
+"""Volunteers: CPs, visitor-CPs, cross-members and mandate states at the arrêté."""
+
+import datetime as dt
+
+import pytest
+
+from convention_xlsx.indicators import compute
+from convention_xlsx.indicators.people import mandate_state
+from tests.factories import SectionFile, consolidation
+
+ARRETE = dt.date(2023, 6, 30)
+
+
+@pytest.mark.parametrize(("start", "end", "state"), [
+    (dt.date(2023, 1, 1), dt.date(2023, 6, 29), "expiré"),
+    (dt.date(2023, 1, 1), ARRETE, "à renouveler"),
+    (dt.date(2023, 1, 1), ARRETE + dt.timedelta(days=60), "à renouveler"),
+    (dt.date(2023, 1, 1), ARRETE + dt.timedelta(days=61), "en cours"),
+    (ARRETE, dt.date(2024, 6, 30), "en cours"),
+    (ARRETE + dt.timedelta(days=1), dt.date(2024, 6, 30), "à venir"),
+])
+def test_mandate_state_boundaries(start, end, state):
+    assert mandate_state(start, end, ARRETE, 60) == state
+
+
+def volunteer(f: SectionFile, name: str, role: str, **values) -> SectionFile:
+    return f.add("volunteers", last_name=name, first_name="A", establishment="CP-NANTERRE", role=role, **values)
+
+
+def test_people_figures_and_per_establishment_counts():
+    f = SectionFile("ANVP", "Nanterre")
+    volunteer(f, "Un", "Visiteur et correspondant", anvp_member=True, auxilia_member=True)
+    volunteer(f, "Deux", "Correspondant de prison Auxilia", anvp_member=False, auxilia_member=True)
+    volunteer(f, "Trois", "Visiteur ANVP", anvp_member=True, auxilia_member=False,
+              mandate_start=dt.date(2023, 1, 1), mandate_end=dt.date(2023, 7, 15))
+    volunteer(f, "Quatre", "Visiteur ANVP", mandate_start=dt.date(2022, 1, 1), mandate_end=dt.date(2022, 12, 31))
+    figures = compute(consolidation([f], arrete=ARRETE))
+    p = figures.people
+    assert (p.cps, p.visitor_cps, p.visitor_cp_share, p.cross_members) == (2, 1, 0.5, 1)
+    assert (p.mandates_current, p.mandates_expiring, p.mandates_expired) == (1, 1, 1)
+    row = figures.establishments.loc["CP-NANTERRE"]
+    assert (row["visitor_cps"], row["cross_members"], row["mandates_current"], row["mandates_expiring"]) == (1, 1, 1, 1)
+    assert list(figures.mandates["last_name"]) == ["Trois", "Quatre"]  # most urgent first
+
+
+def test_a_volunteer_listed_by_both_associations_counts_once():
+    a = volunteer(SectionFile("ANVP", "Nanterre"), "Martin", "Visiteur et correspondant")
+    b = volunteer(SectionFile("Auxilia", "Nanterre"), "MARTIN", "Visiteur et correspondant")
+    assert compute(consolidation([a, b])).people.cps == 1

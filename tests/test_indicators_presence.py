@@ -1,0 +1,71 @@
+"""Presence per establishment: authoritative side, fallback, latest section, all 186."""
+
+import datetime as dt
+
+import pytest
+
+from convention_xlsx.indicators import compute
+from convention_xlsx.indicators.presence import is_present, status
+from tests.factories import SectionFile, config, consolidation
+
+NANTERRE, FRESNES = "CP-NANTERRE", "CP-FRESNES"
+
+
+def est(f: SectionFile, code: str, **values) -> SectionFile:
+    return f.add("establishments", establishment=code, **values)
+
+
+def test_every_establishment_of_the_referentiel_has_one_row_even_unreported():
+    figures = compute(consolidation([]))
+    assert len(figures.establishments) == len(config().referentiel) == 186
+    assert list(figures.establishments["establishment"]) == list(config().referentiel.codes)
+    assert set(figures.establishments["status"]) == {"Aucune"}
+    assert figures.status_counts.to_dict() == {"Les deux": 0, "ANVP seule": 0, "Auxilia seule": 0, "Aucune": 186}
+
+
+def test_each_association_is_authoritative_for_its_own_columns():
+    anvp = est(SectionFile("ANVP", "Nanterre"), NANTERRE, anvp_present=True, anvp_visitors=5,
+               auxilia_present=False, auxilia_cps=0)
+    auxilia = est(SectionFile("Auxilia", "Nanterre"), NANTERRE, anvp_present=False, anvp_visitors=0,
+                  auxilia_present=True, auxilia_cps=2)
+    row = compute(consolidation([anvp, auxilia])).establishments.loc[NANTERRE]
+    assert (row["anvp_visitors"], row["auxilia_cps"], row["status"]) == (5, 2, "Les deux")
+    assert row["other_view"] == ""
+    assert row["reporters"] == "ANVP Nanterre, Auxilia Nanterre"
+
+
+def test_the_other_view_is_used_only_where_the_authoritative_side_said_nothing():
+    auxilia = est(SectionFile("Auxilia", "Nanterre"), NANTERRE, anvp_present=True, anvp_visitors=3,
+                  auxilia_present=True, auxilia_cps=1)
+    row = compute(consolidation([auxilia])).establishments.loc[NANTERRE]
+    assert (row["status"], row["anvp_visitors"], row["other_view"]) == ("Les deux", 3, "présence ANVP")
+
+
+def test_the_most_recently_updated_section_wins_for_one_association():
+    old = est(SectionFile("ANVP", "Fresnes", updated=dt.date(2023, 1, 5)), FRESNES, anvp_present=True,
+              anvp_visitors=9)
+    new = est(SectionFile("ANVP", "Val-de-Marne", updated=dt.date(2023, 6, 1)), FRESNES, anvp_present=False,
+              anvp_visitors=0)
+    row = compute(consolidation([new, old])).establishments.loc[FRESNES]
+    assert (row["status"], row["anvp_visitors"]) == ("Aucune", 0)
+    assert row["last_report"] == dt.date(2023, 6, 1)
+
+
+@pytest.mark.parametrize(("flag", "count", "present"), [
+    (True, None, True), (False, 4, False), (None, 2, True), (None, 0, False), (None, None, False)])
+def test_presence_is_the_flag_or_a_positive_count_when_the_flag_is_empty(flag, count, present):
+    assert is_present(flag, count) is present
+
+
+@pytest.mark.parametrize(("anvp", "auxilia", "expected"), [
+    (True, True, "Les deux"), (True, False, "ANVP seule"), (False, True, "Auxilia seule"),
+    (False, False, "Aucune")])
+def test_status(anvp, auxilia, expected):
+    assert status(anvp, auxilia) == expected
+
+
+def test_by_disp_counts_every_establishment_once():
+    anvp = est(SectionFile("ANVP", "Nanterre"), NANTERRE, anvp_present=True)
+    figures = compute(consolidation([anvp]))
+    assert figures.by_disp["Total"].sum() == 186
+    assert figures.by_disp.loc["Paris", "ANVP seule"] == 1
