@@ -144,7 +144,7 @@ def _french_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _validation(col: Column, config: Config) -> DataValidation | None:
+def column_validation(col: Column, config: Config) -> DataValidation | None:
     """The data validation of one column (dropdown, date, number…), or None for free text."""
     label = f"« {col.label} »"
     kw: dict[str, object] = {}
@@ -223,7 +223,7 @@ def _excel_date(day: dt.date) -> str:
 def add_validations(ws: Worksheet, sheet: Sheet, config: Config, first_row: int, last_row: int) -> None:
     """Add the dropdowns and date/number validations of ``sheet`` on rows ``first_row..last_row``."""
     for index, col in enumerate(sheet.columns, 1):
-        dv = _validation(col, config)
+        dv = column_validation(col, config)
         if dv is not None:
             letter = get_column_letter(index)
             dv.add(f"{letter}{first_row}:{letter}{last_row}")
@@ -305,7 +305,7 @@ def _write_section(ws: Worksheet, config: Config) -> None:
         else:
             value.fill, value.protection = _INPUT_FILL, _UNLOCKED
         ws.cell(row, 3, _help(col)).alignment = _WRAP
-        dv = _validation(col, config)
+        dv = column_validation(col, config)
         if dv is not None:
             dv.add(value.coordinate)
             ws.add_data_validation(dv)
@@ -570,12 +570,8 @@ class _FixedTimeZip(ZipFile):
 
 def save_workbook(wb: openpyxl.Workbook, path: Path) -> None:
     """Save atomically (temporary file in the same folder, then rename), keeping fixed properties."""
-    with atomic_path(Path(path)) as tmp:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a template is an ordinary file
-        with _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()
+    with atomic_path(Path(path)) as tmp, _FixedTimeZip(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
 
 
 def write_template(path: Path, config: Config, **prefill: object) -> None:

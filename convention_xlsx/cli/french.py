@@ -42,6 +42,7 @@ _SINGULAR = {
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
     "default: {default}": "par défaut : {default}",
+    "required": "obligatoire",
     "file": "fichier",
     "directory": "dossier",
     "path": "chemin",

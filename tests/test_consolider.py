@@ -1,0 +1,98 @@
+"""`consolider` end to end on the validation workbooks (issue 4's 'done when')."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from test_valider import digests, folder  # noqa: F401  (the three workbooks of the validation tests)
+
+from convention_xlsx.cli import main
+from convention_xlsx.config import load_config
+from convention_xlsx.consolidate import consolidate_folder
+from convention_xlsx.indicators import compute
+from convention_xlsx.returns import SUFFIX, TO_FIX
+
+
+@pytest.fixture
+def run(folder, tmp_path):  # noqa: F811
+    before = digests(folder)
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    returns = tmp_path / "retours"
+    result = CliRunner().invoke(main, ["consolider", str(folder), "-o", str(out), "--arrete", "2023-12-31",
+                                       "--retours", str(returns), "--json", str(tmp_path / "r.json"), "--quiet"])
+    assert digests(folder) == before, "inputs must stay byte-identical"
+    return result, out, returns, json.loads((tmp_path / "r.json").read_text("utf-8"))
+
+
+def test_writes_the_dashboard_with_its_sheets_and_charts(run):
+    result, out, _, report = run
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    wb = openpyxl.load_workbook(out)
+    for name in ("Synthèse", "Établissements", "Bilan", "Anomalies"):
+        assert name in wb.sheetnames
+    with zipfile.ZipFile(out) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) >= 4
+    anomalies = wb["Anomalies"]
+    codes = {row[0] for row in anomalies.iter_rows(values_only=True)}
+    assert {"valeur-hors-liste", "date-hors-periode", "mandat-fin-avant-debut"} <= codes
+    assert report["lignes"]["lues"] == report["lignes"]["consolidees"] + report["lignes"]["rejetees"]
+
+
+def test_a_volunteers_formula_stays_text_in_the_dashboard(run):
+    _, out, _, _ = run
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert not any("<f>HYPERLINK" in s or "<f>=HYPERLINK" in s for s in sheets)
+    assert "=HYPERLINK(" in shared  # kept, as text
+
+
+def test_the_joint_action_reported_by_both_counts_once(folder, config):  # noqa: F811
+    cons = consolidate_folder(folder, config, arrete=config.period_end)
+    actions = cons.tables["actions"]
+    joint = actions[actions.associations == "ANVP et Auxilia"]
+    assert len(joint) == 2 and joint.joint_duplicate.sum() == 1
+    figures = compute(cons)
+    assert figures.actions.joint == 1
+
+
+def test_returns_annotate_the_faulty_workbooks(run):
+    _, _, returns, _ = run
+    written = sorted(p.relative_to(returns).as_posix() for p in returns.rglob("*.xlsx"))
+    assert written == ["auxilia_nanterre" + SUFFIX, "fresnes/anvp_fresnes" + SUFFIX]
+    wb = openpyxl.load_workbook(returns / ("auxilia_nanterre" + SUFFIX))
+    assert wb.sheetnames[0] == TO_FIX
+    actions = wb["Actions"]
+    for ref in ("C3", "A4", "B5", "E5"):
+        assert actions[ref].comment is not None, ref
+        assert actions[ref].fill.fgColor.rgb.endswith("F4B6B6")
+    assert "Rencontre quartier arrivants" in actions["C3"].comment.text
+    listed = [(r[1], r[2]) for r in wb[TO_FIX].iter_rows(min_row=5, values_only=True)]
+    assert ("Actions", "C3") in listed
+    link = next(c for c in wb[TO_FIX]["C"] if c.value == "C3")
+    assert link.hyperlink.location == "'Actions'!C3"
+    # The dropdowns are still those of the template.
+    lists = [dv for dv in actions.data_validations.dataValidation if dv.type == "list"]
+    assert any("C2" in str(dv.sqref) for dv in lists)
+
+
+def test_strict_exits_1_when_an_error_remains(folder, tmp_path):  # noqa: F811
+    result = CliRunner().invoke(main, ["consolider", str(folder), "-o", str(tmp_path / "t.xlsx"), "--strict", "-q"])
+    assert result.exit_code == 1 and (tmp_path / "t.xlsx").is_file()
+
+
+def test_default_output_and_arrete_through_a_real_subprocess(folder, tmp_path):  # noqa: F811
+    done = subprocess.run([sys.executable, "-m", "convention_xlsx", "consolider", str(folder)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    end = load_config(None).period_end
+    assert "arrêté à cette date" in done.stdout
+    assert (tmp_path / "sorties" / f"tableau_de_bord_{end:%Y-%m}.xlsx").is_file()
+    assert "Traceback" not in done.stdout + done.stderr
