@@ -80,8 +80,9 @@ def _write(cons: Consolidation, f: Figures, target: str) -> None:
     write_follow_up(sheets[n.FOLLOW_UP], styles, f)
     write_bilan(wb, sheets[n.BILAN], styles, f)
     write_anomalies(sheets[n.ANOMALIES], styles, cons)
-    generated = dt.datetime.now()
-    write_about(sheets[n.ABOUT], styles, cons, f"{generated:%d/%m/%Y à %H:%M}")
+    now = dt.datetime.now()
+    generated = f"{now:%d/%m/%Y à %H:%M}" if cons.today == now.date() else f"{cons.today:%d/%m/%Y}"
+    write_about(sheets[n.ABOUT], styles, cons, generated)
     for name, ws in sheets.items():
         row = header_rows.get(name, None if name in (n.SYNTHESE, n.BILAN, n.FOLLOW_UP, n.ABOUT) else 3)
         page_setup(ws, name, title, cons.arrete, cons.today, None if row is None else (row, row),

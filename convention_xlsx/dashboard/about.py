@@ -33,7 +33,7 @@ def write_anomalies(ws: Worksheet, styles: Styles, cons: Consolidation) -> None:
 
 
 MANIFEST = (
-    Col("path", "Fichier"),
+    Col("path", "Fichier", "text", 32),
     Col("sha256", "SHA-256", "text", 62),
     Col("status", "Statut", "text", 9),
     Col("reason", "Motif"),
@@ -69,7 +69,7 @@ def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: s
     ]
     for i, (label, value) in enumerate(facts, start=3):
         ws.write_string(i, 0, label, styles.label)
-        ws.write_string(i, 2, value, styles.text)
+        ws.write_string(i, 1, value, styles.text)
     header = 3 + len(facts) + 2
     ws.write_string(header - 1, 0, "Manifeste : chaque fichier reçu et ce qu'il est devenu", styles.heading)
     frame = pd.DataFrame([vars(f) for f in report.files],

@@ -37,7 +37,6 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures) -> None
         ws.write_string(i, 1, rec.indicator, styles.text)
         for j, value in ((2, rec.n), (3, rec.n1), (4, rec.change)):
             _value(ws, styles, i, j, value, kind, signed=j == 4)
-    ws.repeat_rows(row, row)
     row = row + len(f.bilan) + 2
     ws.merge_range(row, 0, row, 5, f"Recommandations ({len(f.recommendations)})", styles.heading)
     row += 1

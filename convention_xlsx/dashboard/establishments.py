@@ -26,13 +26,13 @@ ESTABLISHMENT_COLUMNS = (
     Col("mandates_current", "Mandats en cours", "int", 9),
     Col("mandates_expiring", "dont à renouveler", "int", 10),
     Col("joint_actions_12m", "Actions communes (12 mois)", "int", 11),
-    Col("last_meeting", "Dernière réunion", "date", 11),
+    Col("last_meeting", "Dernière réunion", "date", 12),
     Col("last_meeting_represented", "Représentées à la dernière réunion", "text", 28),
     Col("informed", "Personnes informées", "int", 10),
     Col("auxilia_signups", "Inscriptions Auxilia venues de l'ANVP", "int", 12),
     Col("visit_requests", "Demandes de visite venues d'Auxilia", "int", 12),
     Col("reporters", "Sections ayant rendu compte"),
-    Col("last_report", "Dernier envoi", "date", 11),
+    Col("last_report", "Dernier envoi", "date", 12),
     Col("other_view", "Vue de l'autre association pour", "text", 16),
 )
 

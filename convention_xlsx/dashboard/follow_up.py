@@ -56,4 +56,4 @@ def write_follow_up(ws: Worksheet, styles: Styles, f: Figures) -> None:
     ws.freeze_panes(header + 1, 0)
     ws.write_string(last + 2, 0, (
         "« Écrire la relance » ouvre un courriel prérempli (objet et message) adressé au contact de la section."),
-        styles.note)
+        styles.subtitle)

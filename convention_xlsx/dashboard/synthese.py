@@ -76,7 +76,8 @@ def tile_groups(f: Figures) -> list[tuple[str, list[Tile]]]:
             Tile(f"Actions communes en {f.year}", f.actions_year.joint,
                  detail=f"sur {f.actions_year.actions} actions en {f.year}", sheet=n.ACTIONS),
             Tile("Réunions où les deux sont représentées", m.both_share, "pct",
-                 f"{m.both} sur {m.meetings} réunions, dont {m.by_other} par l'autre", n.MEETINGS),
+                 f"{m.both} sur {m.meetings} réunions ; {m.by_other} avec une association "
+                 "représentée par l'autre", n.MEETINGS),
             Tile("Réunions préparées en commun", m.preparation_share, "pct",
                  f"{m.joint_preparation} sur {m.meetings} réunions", n.MEETINGS),
             Tile("Compte-rendu reçu par les deux", m.minutes_share, "pct",
@@ -123,7 +124,7 @@ def write_synthese(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, titl
     ws.hide_gridlines(2)
     ws.set_column(0, COLUMNS - 1, COL_WIDTH)
     ws.set_row(0, 30)
-    ws.write_string(0, 0, title, styles.title)
+    ws.write_string(0, 0, f"Tableau de bord – {title}", styles.title)
     ws.write_string(1, 0, (
         f"Situation arrêtée au {f.arrete:%d/%m/%Y} · chiffres depuis le début de la convention "
         f"({f.period[0]:%d/%m/%Y}) sauf mention · généré le {f.today:%d/%m/%Y}"), styles.subtitle)
