@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -96,3 +97,40 @@ def test_default_output_and_arrete_through_a_real_subprocess(folder, tmp_path): 
     assert "arrêté à cette date" in done.stdout
     assert (tmp_path / "sorties" / f"tableau_de_bord_{end:%Y-%m}.xlsx").is_file()
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_chiffrer_and_anonymiser(tmp_path, monkeypatch, config):
+    import io
+
+    import msoffcrypto
+    from workbooks import make_section_workbook, md_rows
+
+    volunteers = md_rows("""
+| Nom       | Prénom | Code établissement | Rôle                            | Adhérent Auxilia | Début de mandat | Fin de mandat |
+|-----------|--------|--------------------|---------------------------------|------------------|-----------------|---------------|
+| Lemercier | Anne   | CP-NANTERRE        | Correspondant de prison Auxilia | Non              | 2023-01-01      | 2024-01-31    |
+""")
+    inputs = tmp_path / "entrees"
+    make_section_workbook(inputs / "a.xlsx", config, "ANVP", "Nanterre", dt.date(2023, 12, 4),
+                          establishments=["CP-NANTERRE"], tables={"volunteers": volunteers})
+    monkeypatch.setenv("CONVENTION_XLSX_MOT_DE_PASSE_SORTIE", "pr3sidents")
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    result = CliRunner().invoke(main, ["consolider", str(inputs), "-o", str(out), "--chiffrer", "--anonymiser", "-q"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.parent.iterdir()] == ["tdb.xlsx"]  # no plain copy left behind
+    office = msoffcrypto.OfficeFile(io.BytesIO(out.read_bytes()))
+    assert office.is_encrypted()
+    office.load_key(password="pr3sidents")
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    wb = openpyxl.load_workbook(plain, read_only=True)
+    cells = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v}
+    assert not cells & {"Lemercier", "Anne"}
+    assert {"L.", "A."} <= cells  # the mandate is still listed, by initials
+
+
+def test_chiffrer_without_password_nor_terminal_is_a_usage_error(folder, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.delenv("CONVENTION_XLSX_MOT_DE_PASSE_SORTIE", raising=False)
+    result = CliRunner().invoke(main, ["consolider", str(folder), "-o", str(tmp_path / "t.xlsx"), "--chiffrer", "-q"])
+    assert result.exit_code == 2 and "CONVENTION_XLSX_MOT_DE_PASSE_SORTIE" in result.output
+    assert not (tmp_path / "t.xlsx").exists()

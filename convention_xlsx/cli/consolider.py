@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..atomic import scratch_path
 from ..consolidate import consolidate_folder, default_arrete
+from ..privacy import OUTPUT_PASSWORD_ENV, anonymise, encrypt_workbook
 from . import main
-from .options import config_option, input_options, open_config, password_from_env
+from .options import config_option, input_options, open_config, output_password_from_env, password_from_env
 from .printing import echo_report, progress_bar, write_json
 
 OUTPUT_DIR = Path("sorties")
@@ -32,11 +34,15 @@ def default_output(arrete: dt.date) -> Path:
               help="Écrire dans ce dossier, pour chaque classeur en anomalie, une copie annotée à renvoyer "
               "à la section.")
 @click.option("--strict", is_flag=True, help="Sortir avec le code 1 s'il reste au moins une erreur.")
+@click.option("--anonymiser", is_flag=True,
+              help="Remplacer les noms des bénévoles par leurs initiales dans le tableau de bord.")
+@click.option("--chiffrer", is_flag=True,
+              help=f"Protéger le tableau de bord par un mot de passe (demandé, ou la variable {OUTPUT_PASSWORD_ENV}).")
 @input_options
 @config_option
 def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, json_path: Path | None,
-               returns_dir: Path | None, strict: bool, quiet: bool, ask_password: bool,
-               config_path: Path | None) -> None:
+               returns_dir: Path | None, strict: bool, anonymiser: bool, chiffrer: bool, quiet: bool,
+               ask_password: bool, config_path: Path | None) -> None:
     """Consolider les classeurs de section de DOSSIER en un tableau de bord.
 
     Valide chaque classeur (comme « valider »), garde le plus récent de chaque
@@ -48,6 +54,7 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
 
     config = open_config(config_path)
     password = password_from_env(ask_password)
+    output_password = output_password_from_env() if chiffrer else None
     today = dt.date.today()
     if arrete is None:
         day, note = default_arrete(config, today)
@@ -63,8 +70,15 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
     if json_path is not None:
         write_json(report, json_path)
     echo_report(report)
-    write_dashboard(cons, output)
-    click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
+    shown = anonymise(cons) if anonymiser else cons
+    if output_password:
+        with scratch_path(output.parent, ".xlsx") as plain:
+            write_dashboard(shown, plain)
+            encrypt_workbook(plain, output, output_password)
+        click.echo(f"Tableau de bord chiffré écrit : {output} (arrêté au {day:%d/%m/%Y}).")
+    else:
+        write_dashboard(shown, output)
+        click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
     if returns_dir is not None:
         from ..returns import write_returns
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,18 @@ def password_from_env(ask: bool) -> str | None:
     if ask:
         return click.prompt("Mot de passe des classeurs protégés", hide_input=True, err=True)
     return os.environ.get(PASSWORD_ENV) or None
+
+
+def output_password_from_env() -> str:
+    """The password that protects the dashboard: the environment, else a prompt (asked twice)."""
+    from ..privacy import OUTPUT_PASSWORD_ENV
+
+    password = os.environ.get(OUTPUT_PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin or not sys.stdin.isatty():
+        raise click.UsageError(
+            f"--chiffrer : donnez le mot de passe par la variable {OUTPUT_PASSWORD_ENV} "
+            "(aucune invite possible ici)."
+        )
+    return click.prompt("Mot de passe du tableau de bord", hide_input=True, confirmation_prompt=True, err=True)
