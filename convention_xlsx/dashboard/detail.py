@@ -4,6 +4,12 @@ Speed matters at national scale (~60,000 rows): values are converted column by c
 (dates to Excel serial numbers, booleans to « oui »/« non »), then written with
 ``write_row`` and no per-cell format; each column's number format comes from
 ``set_column``, which XlsxWriter applies to cells written without a format.
+
+Measured here (XlsxWriter 3.3, 60,000 rows × 14 columns, write + close): ``write_row``
+with column formats 3.7 s; typed ``write_number``/``write_string`` per column 3.5 s (not
+worth the extra code); ``write`` with a format on every cell 5.3 s; ``constant_memory``
+4.6 s (and it forbids writing rows out of order). A whole dashboard with 60,000 actions
+is written in about 5 s.
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFra
     values = [cell_values(frame[c.key], c.kind) if c.key in frame else [None] * len(frame) for c in cols]
     for i, (c, vals) in enumerate(zip(cols, values, strict=True)):
         width = c.width if c.width is not None else fitted_width(c.header, vals, c.kind)
-        fmt = styles.numbers.get(c.kind)
+        fmt = styles.numbers.get(c.kind, styles.text)
         ws.set_column(first_col + i, first_col + i, width, fmt)
     for offset, record in enumerate(zip(*values, strict=True), start=1):
         ws.write_row(first_row + offset, first_col, record)

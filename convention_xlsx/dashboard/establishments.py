@@ -27,7 +27,7 @@ ESTABLISHMENT_COLUMNS = (
     Col("mandates_expiring", "dont à renouveler", "int", 10),
     Col("joint_actions_12m", "Actions communes (12 mois)", "int", 11),
     Col("last_meeting", "Dernière réunion", "date", 12),
-    Col("last_meeting_represented", "Représentées à la dernière réunion", "text", 28),
+    Col("last_meeting_represented", "Représentées à la dernière réunion", "text", 36),
     Col("informed", "Personnes informées", "int", 10),
     Col("auxilia_signups", "Inscriptions Auxilia venues de l'ANVP", "int", 12),
     Col("visit_requests", "Demandes de visite venues d'Auxilia", "int", 12),
@@ -43,9 +43,11 @@ def write_establishments(ws: Worksheet, styles: Styles, figures: Figures) -> Non
                 f"Les {n} établissements du référentiel, qu'une section en ait rendu compte ou non. "
                 "« Vue de l'autre association » : la présence vient de l'autre association, faute de "
                 "déclaration de l'association concernée.")
-    write_table(ws, styles, HEADER_ROW, figures.establishments, ESTABLISHMENT_COLUMNS, "Etablissements",
-                colours={"status": STATUS_COLOURS})
+    last = write_table(ws, styles, HEADER_ROW, figures.establishments, ESTABLISHMENT_COLUMNS, "Etablissements",
+                       colours={"status": STATUS_COLOURS})
     ws.freeze_panes(HEADER_ROW + 1, 3)
+    for row in range(HEADER_ROW + 1, last + 1):  # one height for all (LibreOffice sizes them unevenly)
+        ws.set_row(row, 14)
 
 
 BY_DISP_COLUMNS = ("Les deux", "ANVP seule", "Auxilia seule", "Aucune", "Total", "anvp_visitors",
