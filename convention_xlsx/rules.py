@@ -183,6 +183,7 @@ def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, 
 
 
 def _same(a: object, b: object) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
+    a_missing, b_missing = pd.isna(a), pd.isna(b)
+    if a_missing or b_missing:  # a value against pd.NA compares to NA, whose truth is ambiguous
+        return bool(a_missing and b_missing)
     return bool(a == b)
