@@ -31,7 +31,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import consolider, modele, valider  # noqa: F401  (each module adds its command to main)
+    from . import consolider, demo, modele, valider  # noqa: F401  (each module adds its command to main)
 
 
 _register()

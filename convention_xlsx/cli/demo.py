@@ -1,0 +1,105 @@
+"""``convention-xlsx demo``: the whole chain on fictitious data at national scale, in one command."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import time
+from pathlib import Path
+
+import click
+
+from . import main
+from .options import config_option, open_config
+from .printing import echo_counts, progress_bar
+
+DEMO_DIR = Path("sorties") / "demo"
+KIND_LABELS = {
+    "liste": "valeur hors de la liste déroulante",
+    "code": "commune saisie à la place du code établissement",
+    "negatif": "nombre négatif",
+    "annee": "année erronée (hors période)",
+    "mandat": "mandat qui finit avant de commencer",
+}
+SHOWN = 5
+
+
+@main.command("demo")
+@click.option("--entrees", "inputs", type=click.Path(file_okay=False, path_type=Path),
+              default=DEMO_DIR / "entrees", show_default=True,
+              help="Dossier où écrire les classeurs de démonstration (les classeurs d'une démonstration "
+              "précédente y sont d'abord supprimés, rien d'autre). La configuration de la démonstration "
+              "est écrite à côté : convention.toml dans le dossier parent.")
+@click.option("-o", "--sortie", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("sorties") / "tableau_de_bord_demo.xlsx", show_default=True,
+              help="Tableau de bord à écrire.")
+@click.option("--sections", type=click.IntRange(min=6), default=None,
+              help="Nombre de sections attendues (par défaut l'échelle nationale : environ 250).")
+@click.option("--graine", type=int, default=1, show_default=True,
+              help="Graine du tirage aléatoire : la même graine donne les mêmes classeurs.")
+@click.option("--quiet", "-q", is_flag=True, help="Ne pas afficher les barres de progression.")
+@config_option
+def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: bool,
+         config_path: Path | None) -> None:
+    """Générer des classeurs de section fictifs, les consolider et écrire le tableau de bord.
+
+    Les classeurs sont remplis à partir du vrai modèle, comme le ferait un bénévole, avec
+    quelques pour cent d'erreurs réalistes (valeurs mal orthographiées, codes inconnus,
+    nombres négatifs…), une section en retard, une section manquante et une section qui
+    a envoyé deux fois son classeur. Aucune personne réelle, jamais une personne détenue.
+    """
+    from ..consolidate import consolidate_folder, default_arrete
+    from ..dashboard import write_dashboard
+    from ..demo import plan_demo
+    from ..demo.files import DemoError, clear_previous, write_config, write_workbooks
+
+    base = open_config(config_path)
+    today = dt.date.today()
+    config_file = inputs.parent / "convention.toml"
+    started = time.perf_counter()
+    plan = plan_demo(base, seed=graine, sections=sections, today=today)
+    try:
+        clear_previous(inputs, config_file)
+        config = write_config(plan, base, config_file)
+        with progress_bar(quiet, "Écriture des classeurs") as progress:
+            write_workbooks(plan, inputs, config, progress=progress)
+    except DemoError as err:
+        raise click.ClickException(str(err)) from err
+    except OSError as err:
+        raise click.ClickException(f"Impossible d'écrire la démonstration dans {inputs} : "
+                                   f"{err.strerror or err}.") from err
+    written = time.perf_counter() - started
+    click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en {written:.0f} s "
+               f"(graine {graine}, {len(plan.expected)} sections attendues, configuration {config_file}).")
+
+    arrete, note = default_arrete(config, today)
+    if note:
+        click.echo(note)
+    with progress_bar(quiet) as progress:
+        cons = consolidate_folder(inputs, config, arrete=arrete, today=today, progress=progress)
+    write_dashboard(cons, output)
+    report = cons.report
+    _echo_summary(plan, report)
+    echo_counts(report)
+    click.echo(f"Tableau de bord écrit : {output} (arrêté au {arrete:%d/%m/%Y}, "
+               f"{time.perf_counter() - started:.0f} s en tout).")
+    click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {config_file}")
+
+
+def _echo_summary(plan, report) -> None:
+    """What the demo planted and what the consolidation found: a few lines, not thousands."""
+    kinds = collections.Counter(m.kind for m in plan.mistakes)
+    planted = ", ".join(f"{count} {KIND_LABELS[kind]}" for kind, count in kinds.most_common())
+    click.echo(f"Erreurs semées : {planted}.")
+    click.echo(f"Section manquante : {plan.missing} ; section en retard : {plan.late} ; "
+               f"envoyée deux fois : {plan.twice[0]} (ignoré) et {plan.twice[1]} (retenu).")
+    codes = collections.Counter(f.code for f in report.findings)
+    click.echo(f"Anomalies trouvées : {len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s) — "
+               + ", ".join(f"{code} {count}" for code, count in codes.most_common()) + ".")
+    shown = {}
+    for finding in report.errors:
+        shown.setdefault(finding.code, finding)
+    for finding in list(shown.values())[:SHOWN]:
+        where = " › ".join(x for x in (finding.file, finding.sheet, finding.cell) if x)
+        hint = f" (suggestion : {finding.suggestion})" if finding.suggestion else ""
+        click.echo(f"  [{finding.code}] {where} : « {finding.value} »{hint}")
