@@ -116,3 +116,27 @@ def test_usage_errors_exit_2_in_french(args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "Erreur" in result.output and "Error" not in result.output
+
+
+def test_a_workbook_filled_then_saved_by_libreoffice_validates(folder, tmp_path, soffice, config):
+    from conftest import libreoffice_convert
+
+    from convention_xlsx.consolidate import consolidate_folder
+    from convention_xlsx.returns import write_returns
+
+    saved = tmp_path / "lo"
+    for name in ("anvp_nanterre.xlsx", "auxilia_nanterre.xlsx"):
+        libreoffice_convert(folder / name, "xlsx", saved)
+    cons = consolidate_folder(saved, config, arrete=config.period_end)
+    errors = {(f.file, f.sheet, f.cell, f.code) for f in cons.report.errors}
+    assert errors == {e for e in EXPECTED_ERRORS if e[0] == "auxilia_nanterre.xlsx"}
+    assert cons.report.rows_read == cons.report.rows_consolidated + cons.report.rows_rejected == 2 + 5
+    assert len(cons.tables["actions"]) == 2
+    # The annotated return of a LibreOffice-saved file still carries the template's dropdowns.
+    (returned,) = [p for p in write_returns(cons, saved, tmp_path / "retours") if "auxilia" in p.name]
+    import openpyxl
+
+    actions = openpyxl.load_workbook(returned)["Actions"]
+    lists = [dv for dv in actions.data_validations.dataValidation if dv.type == "list"]
+    assert {str(dv.sqref).split(":")[0] for dv in lists} >= {"C2", "D2"}
+    assert actions["C3"].comment is not None
