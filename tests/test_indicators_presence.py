@@ -69,3 +69,12 @@ def test_by_disp_counts_every_establishment_once():
     figures = compute(consolidation([anvp]))
     assert figures.by_disp["Total"].sum() == 186
     assert figures.by_disp.loc["Paris", "ANVP seule"] == 1
+
+
+def test_update_dates_are_found_by_section_when_the_file_name_differs():
+    old = est(SectionFile("ANVP", "Fresnes", updated=dt.date(2023, 1, 5)), FRESNES, anvp_present=True)
+    new = est(SectionFile("ANVP", "Val-de-Marne", updated=dt.date(2023, 6, 1)), FRESNES, anvp_present=False)
+    cons = consolidation([new, old])
+    cons.tables["establishments"]["source_file"] = ["autre/chemin/b.xlsx", "autre/chemin/a.xlsx"]
+    row = compute(cons).establishments.loc[FRESNES]
+    assert (row["status"], row["last_report"]) == ("Aucune", dt.date(2023, 6, 1))

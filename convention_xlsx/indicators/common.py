@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..config import section_key
 from ..consolidate import Consolidation
 from ..report import READ, FileRecord
 from ..schema import BY_KEY
@@ -61,9 +62,14 @@ def retained_files(cons: Consolidation) -> list[FileRecord]:
     return [f for f in cons.report.files if f.status == READ]
 
 
-def file_dates(cons: Consolidation) -> dict[str, dt.date | None]:
-    """Update date (``Date de mise à jour``) of each retained file, by file path."""
-    return {f.path: f.updated for f in retained_files(cons)}
+def row_dates(cons: Consolidation, frame: pd.DataFrame) -> pd.Series:
+    """Update date (``Date de mise à jour``) of the workbook each row comes from: by file path,
+    else by the section (association and folded name) of a retained file."""
+    by_path = {f.path: f.updated for f in retained_files(cons)}
+    by_section = {section_key(f.association, f.section): f.updated for f in retained_files(cons)}
+    dates = [by_path.get(p) or by_section.get(section_key(a or "", s or ""))
+             for p, a, s in zip(frame["source_file"], frame["association"], frame["section"], strict=True)]
+    return pd.Series(pd.to_datetime(dates, errors="coerce"), index=frame.index, dtype="datetime64[ns]")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..consolidate import Consolidation
 from .activity import BOTH, NONE, REPRESENTATION
-from .common import file_dates, table
+from .common import row_dates, table
 
 STATUSES = REPRESENTATION
 """« Les deux », « ANVP seule », « Auxilia seule », « Aucune »."""
@@ -53,9 +53,7 @@ def _latest_rows(frame: pd.DataFrame, association: str) -> dict[str, pd.Series]:
 def resolve(cons: Consolidation) -> pd.DataFrame:
     """One row per establishment of the référentiel, in its order, indexed by code."""
     frame = table(cons, "establishments").copy()
-    dates = file_dates(cons)
-    frame["_updated"] = pd.to_datetime(
-        [dates.get(f) for f in frame["source_file"]] if len(frame) else [], errors="coerce")
+    frame["_updated"] = row_dates(cons, frame)
     latest = {a: _latest_rows(frame, a) for a in ("ANVP", "Auxilia")}
     reporters: dict[str, set[str]] = {}
     last_report: dict[str, dt.date] = {}
