@@ -10,8 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
-
 from ..findings import catalogue_markdown
 from . import main
 
@@ -24,11 +22,12 @@ def commands_markdown() -> str:
         "Générée à partir de l'aide de chaque commande (`python -m convention_xlsx.cli.reference`).",
         "",
     ]
-    with click.Context(main, info_name="convention-xlsx", terminal_width=100) as ctx:
+    settings = {"terminal_width": 100, "resilient_parsing": True}
+    with main.make_context("convention-xlsx", [], **settings) as ctx:
         parts += ["## convention-xlsx", "", "```text", main.get_help(ctx), "```", ""]
         for name in sorted(main.list_commands(ctx)):
             command = main.get_command(ctx, name)
-            with click.Context(command, parent=ctx, info_name=name, terminal_width=100) as sub:
+            with command.make_context(name, [], parent=ctx, **settings) as sub:
                 parts += [f"## convention-xlsx {name}", "", "```text", command.get_help(sub), "```", ""]
     return "\n".join(parts)
 
