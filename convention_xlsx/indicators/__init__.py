@@ -8,16 +8,18 @@ second report of a joint record (``joint_duplicate``) is skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..consolidate import Consolidation
-from . import activity, bilan, completeness, people, presence
+from . import activity, bilan, completeness, evolution, people, presence, snapshot
 from .activity import ActionFigures, CallFigures, MeetingFigures, TrainingFigures
 from .bilan import Recommendation
 from .common import count_sum, counted
+from .common import months as common_months
 from .completeness import CompletenessFigures
 from .people import PeopleFigures
 
@@ -54,6 +56,16 @@ class Figures:
     completeness_figures: CompletenessFigures
     bilan: pd.DataFrame
     recommendations: list[Recommendation] = field(default_factory=list)
+    bilan_year: int = 0
+    """The year N of the bilan (the arrêté's year unless asked otherwise)."""
+    bilan_months: tuple[str | None, str | None] = (None, None)
+    """The months (« AAAA-MM ») whose snapshot gives N and N−1 in the bilan (None: not recorded)."""
+    snapshot: pd.DataFrame = field(default_factory=snapshot.empty_history)
+    """This run's snapshot rows (indicator, scope, value): what the history records for its month."""
+    evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Month × figure (see :mod:`indicators.evolution`): dated records and recorded snapshots."""
+    evolution_disp: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Month × DISP: establishments where both associations are present, from the history."""
 
     @property
     def news_quarters(self) -> dict[str, int]:
@@ -61,8 +73,13 @@ class Figures:
         return {a: activity.quarters_with_news(self.news, a) for a in ("ANVP", "Auxilia")}
 
 
-def compute(cons: Consolidation) -> Figures:
-    """All the figures of the dashboard at the arrêté date of ``cons``."""
+def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year: int | None = None) -> Figures:
+    """All the figures of the dashboard at the arrêté date of ``cons``.
+
+    ``history``: the snapshot rows recorded by earlier runs (columns ``month``, ``indicator``,
+    ``scope``, ``value``; see :mod:`convention_xlsx.history`), for ``Évolution`` and the bilan's
+    N−1. ``bilan_year``: the year N of the bilan (default: the arrêté's year).
+    """
     cfg = cons.config
     start, end = cfg.period_start, min(cfg.period_end, cons.arrete)
     tables = {k: counted(cons, k) for k in activity_keys()}
@@ -74,25 +91,25 @@ def compute(cons: Consolidation) -> Figures:
     comp = completeness.completeness(cons)
     pfig = people.people_figures(cons, mandates)
     statuses = presence.status_counts(est)
-    window_n = bilan.year_window(year, cons.arrete, (cfg.period_start, cfg.period_end))
-    window_n1 = bilan.year_window(year - 1, cons.arrete, (cfg.period_start, cfg.period_end))
-    snapshots = bilan.snapshot_rows({
-        "Établissements où les deux associations sont présentes": int(statuses["Les deux"]),
-        "Établissements où seule l'ANVP est présente": int(statuses["ANVP seule"]),
-        "Établissements où seule Auxilia est présente": int(statuses["Auxilia seule"]),
-        "Établissements sans aucune des deux associations": int(statuses["Aucune"]),
-        "CP Auxilia en poste (déclarés)": count_sum(est, "auxilia_cps"),
-        "Bénévoles adhérents des deux associations": pfig.cross_members,
-        "Mandats en cours": pfig.mandates_current,
-    })
+    n = bilan_year or year
+    period = (cfg.period_start, cfg.period_end)
+    window_n = bilan.year_window(n, cons.arrete, period)
+    window_n1 = bilan.year_window(n - 1, cons.arrete, period)
+    snap = snapshot.snapshot_rows(est, pfig)
+    month = snapshot.month_key(cons.arrete)
+    full_history = snapshot.with_current(history, month, snap)
+    until_arrete = full_history[full_history["month"] <= month]
+    current = snapshot.latest_in_year(until_arrete, n)
+    previous = snapshot.latest_in_year(until_arrete, n - 1)
+    snapshots = bilan.snapshot_rows(_labelled(current), _labelled(previous))
     names = dict(zip(est["establishment"], est["name"], strict=True))
     recs = (
         bilan.presence_recommendations(est)
         + bilan.mandate_recommendations(mandates, cons.arrete, cfg.mandate_expiry_days)
-        + bilan.meeting_recommendations(tables["meetings"], window_n, names, year)
-        + bilan.training_recommendations(tables["trainings"], window_n, year)
-        + bilan.news_recommendations(news)
-        + bilan.call_recommendations(tables["calls"], window_n, year)
+        + bilan.meeting_recommendations(tables["meetings"], window_n, names, n)
+        + bilan.training_recommendations(tables["trainings"], window_n, n)
+        + bilan.news_recommendations(news, n)
+        + bilan.call_recommendations(tables["calls"], window_n, n)
         + bilan.completeness_recommendations(comp)
     )
     return Figures(
@@ -122,7 +139,38 @@ def compute(cons: Consolidation) -> Figures:
         bilan=bilan.bilan_table(
             bilan.dated_rows(tables, news, window_n), bilan.dated_rows(tables, news, window_n1), snapshots),
         recommendations=recs,
+        bilan_year=n,
+        bilan_months=(current[0] if current else None, previous[0] if previous else None),
+        snapshot=snap,
+        evolution=evolution.evolution(evolution.dated_by_month(tables, mandates, start, cons.arrete), full_history),
+        evolution_disp=evolution.disp_evolution(full_history, pd.DatetimeIndex(common_months(start, cons.arrete)),
+                                                list(dict.fromkeys(est["disp"]))),
     )
+
+
+def _labelled(found: tuple[str, dict[str, float]] | None) -> dict[str, object]:
+    """A recorded snapshot by the bilan's labels (« non disponible » when not recorded)."""
+    values = found[1] if found else {}
+    return {label: int(values[key]) if key in values else bilan.NOT_AVAILABLE
+            for key, label in snapshot.LABELS.items() if key not in ("mandates_expiring", "mandates_expired")}
+
+
+def snapshots_at(cons: Consolidation, days: list[dt.date]) -> dict[dt.date, pd.DataFrame]:
+    """The snapshot rows (see :mod:`snapshot`) of ``cons`` as if arrêté at each of ``days``.
+
+    Cheaper than :func:`compute` per day: presence is resolved once (the ``Établissements``
+    sheet is today's situation, undated), volunteers' mandates follow their dates.
+    """
+    est = presence.resolve(cons)
+    out = {}
+    for day in days:
+        at = dataclasses.replace(cons, arrete=day)
+        mandates = people.mandates(at)
+        joined = est.join(people.per_establishment(at, mandates))
+        for col in ("visitor_cps", "cross_members", "mandates_current", "mandates_expiring"):
+            joined[col] = joined[col].fillna(0).astype(int) if col in joined else 0
+        out[day] = snapshot.snapshot_rows(joined, people.people_figures(at, mandates))
+    return out
 
 
 def activity_keys() -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """The yearly bilan: each indicator for the year N beside N−1, and recommendations.
 
 Dated records give both years directly. Snapshot figures (presence, CPs, cross-members,
-mandates) are known at the arrêté only: N−1 is « non disponible » until the history of
-monthly runs exists (issue 6 fills :func:`snapshot_rows`' ``previous`` argument).
-Recommendations are pure functions of the figures; each cites its clause and evidence.
+mandates) are known at the arrêté only: for a past year they come from the history of
+monthly runs (the last month recorded in that year), « non disponible » when no month of
+it was recorded. Recommendations are pure functions of the figures; each cites its clause
+and its evidence, and carries a stable ``key`` that the référents' observations hang on.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Recommendation:
     clause: str
     text: str
     evidence: str
+    key: str = ""
+    """Stable identifier (the same rule gives the same key every month): observations are keyed by it."""
 
 
 def year_window(year: int, arrete: dt.date, period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
@@ -117,24 +120,35 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _by_establishment(rows: pd.DataFrame, names: dict[str, str]) -> str:
+    """« Fresnes (3), Nanterre (1) »: the establishments concerned, most meetings first."""
+    counts = rows["establishment"].fillna("hors établissement").value_counts()
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
+    return _names(f"{names.get(code, code)} ({n})" for code, n in ordered)
+
+
 def presence_recommendations(establishments: pd.DataFrame) -> list[Recommendation]:
     out = []
     anvp_only = establishments[establishments["status"] == "ANVP seule"]
     if len(anvp_only):
         out.append(Recommendation("§1", (
             f"{_plural(len(anvp_only), 'établissement', 'établissements')} où l'ANVP est présente sans "
-            "correspondant Auxilia : proposer à un visiteur le rôle de CP (§1)"), _names(anvp_only["name"])))
+            "correspondant Auxilia : proposer à un visiteur le rôle de CP (§1)"), _names(anvp_only["name"]),
+            "presence-anvp-sans-auxilia"))
     auxilia_only = establishments[establishments["status"] == "Auxilia seule"]
     if len(auxilia_only):
         out.append(Recommendation("§1", (
             f"{_plural(len(auxilia_only), 'établissement', 'établissements')} où Auxilia est présente sans "
             "visiteur ANVP : présenter l'ANVP aux personnes détenues et à la direction (§1)"),
-            _names(auxilia_only["name"])))
+            _names(auxilia_only["name"]), "presence-auxilia-sans-anvp"))
     return out
 
 
-def news_recommendations(grid: pd.DataFrame) -> list[Recommendation]:
+def news_recommendations(grid: pd.DataFrame, year: int | None = None) -> list[Recommendation]:
+    """Completed quarters without partner news, per association (of ``year`` only when given)."""
     out = []
+    if year is not None and len(grid):
+        grid = grid[grid["year"] == year]
     for association in ASSOCIATIONS:
         missed = missed_quarters(grid, association)
         if missed:
@@ -142,7 +156,9 @@ def news_recommendations(grid: pd.DataFrame) -> list[Recommendation]:
             who = "l'ANVP" if association == "ANVP" else association
             out.append(Recommendation("§3", (
                 f"{_names(missed, 6)} : aucune nouvelle du partenaire publiée par {who} (§3)"),
-                f"{len(missed)} trimestre(s) sans nouvelle sur {done} trimestre(s) écoulé(s)"))
+                f"{len(missed)} trimestre(s) sans nouvelle sur {done} trimestre(s) écoulé(s)"
+                + (f" en {year}" if year is not None else ""),
+                f"nouvelles-{association.lower()}"))
     return out
 
 
@@ -155,13 +171,14 @@ def mandate_recommendations(mandates: pd.DataFrame, arrete: dt.date, expiry_days
         limit = arrete + dt.timedelta(days=expiry_days)
         out.append(Recommendation("§1", (
             f"{_plural(len(expiring), 'mandat expire', 'mandats expirent')} avant le {fr_date(limit)} : "
-            "les renouveler (§1)"), "Établissements : " + _names(sorted(set(expiring["establishment_name"])))))
+            "les renouveler (§1)"), "Établissements : " + _names(sorted(set(expiring["establishment_name"]))),
+            "mandats-a-renouveler"))
     expired = mandates[mandates["state"] == "expiré"]
     if len(expired):
         out.append(Recommendation("§1", (
             f"{_plural(len(expired), 'mandat a expiré', 'mandats ont expiré')} : renouveler le mandat "
             "ou confier le rôle de CP à un adhérent d'Auxilia (§1)"),
-            "Établissements : " + _names(sorted(set(expired["establishment_name"])))))
+            "Établissements : " + _names(sorted(set(expired["establishment_name"]))), "mandats-expires"))
     return out
 
 
@@ -176,13 +193,13 @@ def meeting_recommendations(meetings: pd.DataFrame, window, names: dict[str, str
         out.append(Recommendation("§1", (
             f"{_plural(len(absent), 'réunion', 'réunions')} en {year} où une association n'était pas "
             "représentée : s'informer des réunions et se faire représenter par l'autre si besoin (§1)"),
-            _names(sorted({names.get(c, c) for c in absent["establishment"]}))))
+            _by_establishment(absent, names), "reunions-absence"))
     unshared = rows[~(rows["minutes_anvp"].fillna(False) & rows["minutes_auxilia"].fillna(False))]
     if len(unshared):
         out.append(Recommendation("§1", (
             f"{_plural(len(unshared), 'réunion', 'réunions')} en {year} sans compte-rendu reçu par les deux "
             "associations : se transmettre les comptes-rendus (§1)"),
-            _names(sorted({names.get(c, c) for c in unshared["establishment"]}))))
+            _by_establishment(unshared, names), "reunions-compte-rendu"))
     return out
 
 
@@ -192,7 +209,7 @@ def training_recommendations(trainings: pd.DataFrame, window, year: int) -> list
     return [Recommendation("§2", (
         f"Aucune formation commune en {year} : en programmer une (accueil des nouveaux adhérents, "
         "découverte de l'univers pénitentiaire, écoute) (§2)"),
-        f"0 formation commune du {fr_date(window[0])} au {fr_date(window[1])}")]
+        f"0 formation commune du {fr_date(window[0])} au {fr_date(window[1])}", "formation-commune")]
 
 
 def call_recommendations(calls: pd.DataFrame, window, year: int) -> list[Recommendation]:
@@ -203,7 +220,7 @@ def call_recommendations(calls: pd.DataFrame, window, year: int) -> list[Recomme
         return []
     return [Recommendation("§4", (
         f"Aucun appel à projet déposé en commun en {year} : repérer ensemble un financeur public "
-        "ou privé (§4)"), f"{c.filed} appel(s) déposé(s) en {year}, dont 0 en commun")]
+        "ou privé (§4)"), f"{c.filed} appel(s) déposé(s) en {year}, dont 0 en commun", "appel-commun")]
 
 
 def completeness_recommendations(table: pd.DataFrame) -> list[Recommendation]:
@@ -214,4 +231,5 @@ def completeness_recommendations(table: pd.DataFrame) -> list[Recommendation]:
                                                     missing["state"], strict=True)]
     return [Recommendation("§5", (
         f"{_plural(len(missing), 'section attendue n’a', 'sections attendues n’ont')} pas envoyé de "
-        "classeur à jour : les relancer (lien de courriel dans « Suivi des envois ») (§5)"), _names(labels))]
+        "classeur à jour : les relancer (lien de courriel dans « Suivi des envois ») (§5)"), _names(labels),
+        "envois-manquants")]
