@@ -10,6 +10,7 @@ disagreements). ``valider`` and ``consolider`` both run it; the report is the sa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,9 @@ from . import schema
 from .config import Config, section_key
 from .findings import Finding
 from .parse import Context, ParsedWorkbook, parse_workbook
+from .reading.limits import DEFAULT_LIMITS, Limits
 from .reading.model import FileInfo, RawWorkbook, ReadFailure
+from .reading.workbook import read_workbook
 from .report import IGNORED, READ, REJECTED, FileRecord, Report
 from .rules import Period, RowIssue, claimed_twice, joint_duplicates, presence_disagreements
 from .tables import JOINT_DUPLICATE, build_frame
@@ -72,7 +75,8 @@ def consolidate_folder(
     today = today or dt.date.today()
     arrete = arrete or default_arrete(config, today)[0]
     candidates, skipped = list_inputs(folder)
-    outcomes = read_many(candidates, root=folder, password=password, progress=progress)
+    reader = functools.partial(read_and_parse, _context(config, today))
+    outcomes = read_many(candidates, root=folder, password=password, progress=progress, reader=reader)
     skipped_records = [
         FileRecord(path=p.relative_to(folder).as_posix(), status=IGNORED,
                    reason="fichier temporaire, de verrouillage ou caché")
@@ -81,16 +85,29 @@ def consolidate_folder(
     return consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records)
 
 
+def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | None,
+                   limits: Limits = DEFAULT_LIMITS) -> ParsedWorkbook | ReadFailure:
+    """Read one file and parse it, in the reading pool's child (parsing is pure): both cores
+    share the validation, and what crosses back is the typed rows, not every raw cell."""
+    outcome = read_workbook(path, root, password, limits)
+    return outcome if isinstance(outcome, ReadFailure) else parse_workbook(outcome, ctx)
+
+
+def _context(config: Config, today: dt.date) -> Context:
+    return Context(config.referentiel, Period(config.period_start, config.period_end, today))
+
+
 def consolidate(
-    outcomes: Sequence[RawWorkbook | ReadFailure],
+    outcomes: Sequence[RawWorkbook | ParsedWorkbook | ReadFailure],
     config: Config,
     *,
     arrete: dt.date,
     today: dt.date,
     skipped: Sequence[FileRecord] = (),
 ) -> Consolidation:
-    """Parse, validate and consolidate workbooks already read (pure: no file access)."""
-    ctx = Context(config.referentiel, Period(config.period_start, config.period_end, today))
+    """Parse, validate and consolidate workbooks already read (pure: no file access); a
+    workbook already parsed (by :func:`read_and_parse`) is taken as it is."""
+    ctx = _context(config, today)
     report = Report(files=list(skipped))
     parsed: list[ParsedWorkbook] = []
     for outcome in outcomes:
@@ -98,7 +115,7 @@ def consolidate(
             report.files.append(_record(outcome.info, status=REJECTED, reason=outcome.reason))
             report.findings.append(Finding(code=outcome.code, file=outcome.info.path, message=outcome.reason))
             continue
-        result = parse_workbook(outcome, ctx)
+        result = outcome if isinstance(outcome, ParsedWorkbook) else parse_workbook(outcome, ctx)
         parsed.append(result)
     retained = _drop_older_sends(parsed, report)
     retained_ids = {id(p) for p in retained}
