@@ -117,7 +117,7 @@ def test_chiffrer_and_anonymiser(tmp_path, monkeypatch, config):
     out = tmp_path / "sorties" / "tdb.xlsx"
     result = CliRunner().invoke(main, ["consolider", str(inputs), "-o", str(out), "--chiffrer", "--anonymiser", "-q"])
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.parent.iterdir()] == ["tdb.xlsx"]  # no plain copy left behind
+    assert sorted(p.name for p in out.parent.iterdir()) == ["historique.sqlite", "tdb.xlsx"]  # no plain copy
     office = msoffcrypto.OfficeFile(io.BytesIO(out.read_bytes()))
     assert office.is_encrypted()
     office.load_key(password="pr3sidents")

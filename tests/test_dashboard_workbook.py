@@ -12,7 +12,7 @@ from convention_xlsx.findings import Finding
 from tests.factories import SectionFile, consolidation, sample
 
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
-EXPECTED_SHEETS = ["Synthèse", "Établissements", "Par DISP", "Actions", "Réunions", "Orientations", "Formations",
+EXPECTED_SHEETS = ["Synthèse", "Établissements", "Par DISP", "Évolution", "Actions", "Réunions", "Orientations", "Formations",
                    "Communication", "Appels à projet", "Mandats", "Suivi des envois", "Bilan", "Anomalies",
                    "À propos"]
 

@@ -12,13 +12,22 @@ from ..consolidate import consolidate_folder, default_arrete
 from ..privacy import OUTPUT_PASSWORD_ENV, anonymise, encrypt_workbook
 from . import main
 from .options import config_option, input_options, open_config, output_password_from_env, password_from_env
+from .outputs import (
+    carried_observations,
+    check_bilan_year,
+    dashboard_options,
+    default_name,
+    history_path,
+    read_history,
+    record_history,
+)
 from .printing import echo_report, progress_bar, write_json
 
 OUTPUT_DIR = Path("sorties")
 
 
-def default_output(arrete: dt.date) -> Path:
-    return OUTPUT_DIR / f"tableau_de_bord_{arrete:%Y-%m}.xlsx"
+def default_output(arrete: dt.date, edition: str = "complete") -> Path:
+    return OUTPUT_DIR / default_name(f"tableau_de_bord_{arrete:%Y-%m}", edition)
 
 
 @main.command("consolider")
@@ -38,20 +47,30 @@ def default_output(arrete: dt.date) -> Path:
               help="Remplacer les noms des bénévoles par leurs initiales dans le tableau de bord.")
 @click.option("--chiffrer", is_flag=True,
               help=f"Protéger le tableau de bord par un mot de passe (demandé, ou la variable {OUTPUT_PASSWORD_ENV}).")
+@dashboard_options
 @input_options
 @config_option
 def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, json_path: Path | None,
-               returns_dir: Path | None, strict: bool, anonymiser: bool, chiffrer: bool, quiet: bool,
+               returns_dir: Path | None, strict: bool, anonymiser: bool, chiffrer: bool, no_history: bool,
+               bilan_year: int | None, previous: Path | None, edition: str, pdf: bool, quiet: bool,
                ask_password: bool, config_path: Path | None) -> None:
     """Consolider les classeurs de section de DOSSIER en un tableau de bord.
 
     Valide chaque classeur (comme « valider »), garde le plus récent de chaque
-    section, puis écrit le tableau de bord des présidents. Les fichiers d'entrée
-    ne sont jamais modifiés. Code de sortie : 0 si le tableau de bord est écrit,
-    1 avec --strict s'il reste une erreur, 2 en cas de mauvaise utilisation.
+    section, puis écrit le tableau de bord des présidents. Chaque traitement
+    enregistre ses chiffres du mois dans l'historique (historique.sqlite à côté
+    du tableau de bord), d'où viennent la feuille Évolution et l'année N−1 du
+    bilan ; les observations écrites par les référents dans le Bilan du tableau
+    de bord précédent sont reprises. Les fichiers d'entrée ne sont jamais
+    modifiés. Code de sortie : 0 si le tableau de bord est écrit, 1 avec
+    --strict s'il reste une erreur, 2 en cas de mauvaise utilisation.
     """
     from ..dashboard import write_dashboard
+    from ..indicators import compute
 
+    if pdf and chiffrer:
+        raise click.UsageError("--pdf et --chiffrer ne vont pas ensemble : le PDF ne pourrait pas être protégé "
+                               "par le mot de passe. Produisez le classeur chiffré sans --pdf.")
     config = open_config(config_path)
     password = password_from_env(ask_password)
     output_password = output_password_from_env() if chiffrer else None
@@ -62,7 +81,8 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
             click.echo(note)
     else:
         day = arrete.date()
-    output = output or default_output(day)
+    year = check_bilan_year(bilan_year, config, day.year)
+    output = output or default_output(day, edition)
     with progress_bar(quiet) as progress:
         cons = consolidate_folder(dossier, config, arrete=day, today=today, password=password,
                                   progress=progress)
@@ -71,14 +91,22 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
         write_json(report, json_path)
     echo_report(report)
     shown = anonymise(cons) if anonymiser else cons
+    db = history_path(output)
+    figures = compute(shown, history=read_history(db), bilan_year=year)
+    observations = carried_observations(previous, output, output_password)
+    options = {"edition": edition, "observations": observations}
     if output_password:
         with scratch_path(output.parent, ".xlsx") as plain:
-            write_dashboard(shown, plain)
+            write_dashboard(shown, plain, figures, **options)
             encrypt_workbook(plain, output, output_password)
         click.echo(f"Tableau de bord chiffré écrit : {output} (arrêté au {day:%d/%m/%Y}).")
     else:
-        write_dashboard(shown, output)
+        write_dashboard(shown, output, figures, **options)
         click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
+    if not no_history:
+        record_history(db, figures, cons)
+    if pdf:
+        write_summary_pdf(shown, figures, output.with_suffix(".pdf"), edition)
     if returns_dir is not None:
         from ..returns import write_returns
 
@@ -86,3 +114,17 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
         click.echo(f"{len(written)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
     if strict and not report.valid:
         raise SystemExit(1)
+
+
+def write_summary_pdf(cons, figures, target: Path, edition: str) -> None:
+    """``--pdf``: a missing LibreOffice is a message (exit 0), a failed conversion an error (exit 1)."""
+    from ..pdf import LibreOfficeMissing, PdfError, write_pdf
+
+    try:
+        write_pdf(cons, figures, target, edition)
+    except LibreOfficeMissing as err:
+        click.echo(str(err))
+        return
+    except PdfError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"PDF des feuilles de synthèse écrit : {target}.")

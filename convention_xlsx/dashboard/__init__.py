@@ -17,18 +17,20 @@ from xlsxwriter.workbook import Workbook
 
 from ..consolidate import Consolidation
 from ..indicators import Figures, compute
+from ..observations import CarriedObservations
 from . import names as n
 from .about import write_about, write_anomalies
 from .bilan import write_bilan
 from .establishments import write_by_disp, write_establishments
+from .evolution import write_evolution
 from .follow_up import write_follow_up
-from .names import SHEET_NAMES
+from .names import EDITIONS, SHEET_NAMES, SUMMARY_SHEETS
 from .people import write_mandates
 from .records import write_communication, write_records
 from .styles import Styles, page_setup
 from .synthese import write_synthese
 
-__all__ = ["SHEET_NAMES", "write_dashboard"]
+__all__ = ["EDITIONS", "SHEET_NAMES", "SUMMARY_SHEETS", "write_dashboard"]
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
@@ -42,8 +44,16 @@ RECORD_SHEETS = {n.ACTIONS: "actions", n.MEETINGS: "meetings", n.REFERRALS: "ref
                  n.TRAININGS: "trainings", n.CALLS: "calls"}
 
 
-def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = None) -> None:
-    """Write the dashboard of ``cons`` to ``path`` (atomically; the parent folder is created)."""
+def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = None, *, edition: str = n.COMPLETE,
+                    sheets: tuple[str, ...] | None = None,
+                    observations: CarriedObservations | None = None) -> None:
+    """Write the dashboard of ``cons`` to ``path`` (atomically; the parent folder is created).
+
+    ``edition``: ``complete`` or ``membres`` (see :data:`names.EDITIONS`). ``sheets``: write only
+    these sheets (e.g. :data:`names.SUMMARY_SHEETS` for the PDF). ``observations``: what the
+    référents wrote in the previous dashboard, written back into ``Bilan``.
+    """
+    names = n.sheet_names(edition, sheets)
     figures = figures if figures is not None else compute(cons)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +63,7 @@ def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = N
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the usual permissions
     try:
-        _write(cons, figures, tmp)
+        _write(cons, figures, tmp, names, edition, observations)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -61,32 +71,48 @@ def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = N
         raise
 
 
-def _write(cons: Consolidation, f: Figures, target: str) -> None:
+def _write(cons: Consolidation, f: Figures, target: str, names: tuple[str, ...], edition: str,
+           observations: CarriedObservations | None) -> None:
     wb = Workbook(target, WORKBOOK_OPTIONS)
     title = cons.config.title
-    wb.set_properties({"title": f"{title} – tableau de bord au {cons.arrete:%d/%m/%Y}",
+    members = edition == n.MEMBERS
+    suffix = " – édition des adhérents" if members else ""
+    wb.set_properties({"title": f"{title} – tableau de bord au {cons.arrete:%d/%m/%Y}{suffix}",
                        "subject": "Tableau de bord du partenariat", "company": "ANVP – Auxilia",
                        "comments": "Produit par convention-xlsx"})
     styles = Styles(wb)
-    sheets = {name: wb.add_worksheet(name) for name in SHEET_NAMES}
+    sheets = {name: wb.add_worksheet(name) for name in names}
     header_rows: dict[str, int | None] = {}
-    write_establishments(sheets[n.ESTABLISHMENTS], styles, f)
-    disp_rows = write_by_disp(wb, sheets[n.BY_DISP], styles, f)
-    write_synthese(wb, sheets[n.SYNTHESE], styles, f, title, disp_rows)
+    if n.ESTABLISHMENTS in sheets:
+        write_establishments(sheets[n.ESTABLISHMENTS], styles, f)
+    disp_rows = write_by_disp(wb, sheets[n.BY_DISP], styles, f) if n.BY_DISP in sheets else None
+    if n.SYNTHESE in sheets:
+        write_synthese(wb, sheets[n.SYNTHESE], styles, f, title, disp_rows, names)
+    if n.EVOLUTION in sheets:
+        header_rows[n.EVOLUTION] = write_evolution(wb, sheets[n.EVOLUTION], styles, f)
     for name, key in RECORD_SHEETS.items():
-        write_records(sheets[name], styles, cons, key)
-    header_rows[n.COMMUNICATION] = write_communication(sheets[n.COMMUNICATION], styles, cons, f)
-    write_mandates(sheets[n.MANDATES], styles, f, cons.config.mandate_expiry_days)
-    write_follow_up(sheets[n.FOLLOW_UP], styles, f)
-    write_bilan(wb, sheets[n.BILAN], styles, f)
-    write_anomalies(sheets[n.ANOMALIES], styles, cons)
+        if name in sheets:
+            write_records(sheets[name], styles, cons, key, provenance=not members)
+    if n.COMMUNICATION in sheets:
+        header_rows[n.COMMUNICATION] = write_communication(sheets[n.COMMUNICATION], styles, cons, f,
+                                                           provenance=not members)
+    if n.MANDATES in sheets:
+        write_mandates(sheets[n.MANDATES], styles, f, cons.config.mandate_expiry_days)
+    if n.FOLLOW_UP in sheets:
+        write_follow_up(sheets[n.FOLLOW_UP], styles, f, contacts=not members)
+    if n.BILAN in sheets:
+        write_bilan(wb, sheets[n.BILAN], styles, f, observations, with_observations=not members)
+    if n.ANOMALIES in sheets:
+        write_anomalies(sheets[n.ANOMALIES], styles, cons)
     now = dt.datetime.now()
     generated = f"{now:%d/%m/%Y à %H:%M}" if cons.today == now.date() else f"{cons.today:%d/%m/%Y}"
-    write_about(sheets[n.ABOUT], styles, cons, generated)
+    if n.ABOUT in sheets:
+        write_about(sheets[n.ABOUT], styles, cons, generated, manifest=not members)
     for name, ws in sheets.items():
         row = header_rows.get(name, None if name in (n.SYNTHESE, n.BILAN, n.FOLLOW_UP, n.ABOUT) else 3)
         page_setup(ws, name, title, cons.arrete, cons.today, None if row is None else (row, row),
                    portrait=False)
-    sheets[n.BY_DISP].fit_to_pages(1, 1)  # the table and its chart on one page
-    sheets[n.SYNTHESE].activate()
+    if n.BY_DISP in sheets:
+        sheets[n.BY_DISP].fit_to_pages(1, 1)  # the table and its chart on one page
+    next(iter(sheets.values())).activate()
     wb.close()

@@ -47,11 +47,13 @@ MANIFEST = (
 )
 
 
-def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str) -> None:
+def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str, manifest: bool = True) -> None:
+    """Dates, versions and (with ``manifest``) the configuration and every input file."""
     cfg = cons.config
     ref = cfg.referentiel
     sheet_title(ws, styles, "À propos de ce tableau de bord",
-                "Comment il a été produit : versions, configuration, et chaque fichier reçu (manifeste).")
+                "Comment il a été produit : versions, configuration, et chaque fichier reçu (manifeste)."
+                if manifest else "Quand et avec quelles versions il a été produit.")
     report = cons.report
     facts = [
         ("Généré le", generated),
@@ -67,9 +69,17 @@ def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: s
         ("Lignes", f"{report.rows_read} lue(s), {report.rows_consolidated} consolidée(s), "
                    f"{report.rows_rejected} rejetée(s)"),
     ]
+    if not manifest:  # the members' edition: dates and versions only
+        facts = [fact for fact in facts if fact[0] not in ("Configuration", "Fichiers", "Lignes")]
+        facts[-1] = ("Référentiel des établissements", f"{len(ref)} établissements"
+                     + (f" · situation au {ref.date}" if ref.date else ""))
     for i, (label, value) in enumerate(facts, start=3):
         ws.write_string(i, 0, label, styles.label)
         ws.write_string(i, 1, value, styles.text)
+    if not manifest:
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 60)
+        return
     header = 3 + len(facts) + 2
     ws.write_string(header - 1, 0, "Manifeste : chaque fichier reçu et ce qu'il est devenu", styles.heading)
     frame = pd.DataFrame([vars(f) for f in report.files],

@@ -1,7 +1,11 @@
-"""``Bilan``: each indicator for the year N beside N−1, recommendations, observations.
+"""``Bilan``: each indicator for the year N beside N−1, recommendations, the référents' observations.
 
-The observations area is a named range (``Observations``) so that a later run can
-find what the référents typed and carry it over.
+Each indicator and each recommendation has an observation cell, keyed by a hidden cell on
+its right (see :mod:`convention_xlsx.observations`); the free box is the defined name
+``Observations``. What the référents wrote in the previous dashboard is written back in
+the same places, and observations whose indicator or recommendation is gone are listed
+under « Observations reprises », so that nothing is lost. The members' edition has no
+observation cells (they are written for the presidents).
 """
 
 from __future__ import annotations
@@ -11,24 +15,54 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
 from ..indicators.bilan import AMOUNT, COUNT, SHARE
+from ..observations import FREE_BOX, CarriedObservations, key_cell, key_for
 from .styles import Styles, sheet_title
 
-OBSERVATIONS = "Observations"
+OBSERVATIONS = FREE_BOX
 OBSERVATION_ROWS = 10
 KIND = {COUNT: "int", SHARE: "pct", AMOUNT: "amount"}
+OBS_COL, KEY_COL = 5, 6
+"""The observation column (F) and the hidden key column (G)."""
 
 
-def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures) -> None:
-    n = f.year
+def _month(month: str | None) -> str:
+    return f"{month[5:]}/{month[:4]}" if month else ""
+
+
+def _subtitle(f: Figures) -> str:
+    n = f.bilan_year
+    span = f"{n} jusqu'au {f.arrete:%d/%m/%Y}" if n == f.arrete.year else f"Année {n}"
+    current, previous = f.bilan_months
+    snap_n = f"situation de {_month(current)}" if current else "non disponible"
+    snap_n1 = (f"situation de {_month(previous)} (historique des traitements)" if previous
+               else f"non disponible (aucun traitement de {n - 1} dans l'historique)")
+    return (f"{span} comparé à {n - 1}. Chiffres de situation (présence, visiteurs, CP, adhésions, mandats) : "
+            f"{n} = {snap_n} ; {n - 1} = {snap_n1}.")
+
+
+def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures,
+                observations: CarriedObservations | None = None, with_observations: bool = True) -> None:
+    n = f.bilan_year or f.year
+    carried = dict(observations.items) if observations else {}
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 62)
     ws.set_column(2, 4, 16)
-    ws.set_column(5, 5, 60)
-    sheet_title(ws, styles, f"Bilan {n} du partenariat", (
-        f"{n} jusqu'au {f.arrete:%d/%m/%Y} comparé à {n - 1}. Les chiffres de situation (présence, CP, "
-        f"adhésions, mandats) de {n - 1} seront disponibles avec l'historique des traitements mensuels."))
+    ws.set_column(OBS_COL, OBS_COL, 50 if with_observations else 2)
+    ws.set_column(KEY_COL, KEY_COL, None, None, {"hidden": True})
+    sheet_title(ws, styles, f"Bilan {n} du partenariat", _subtitle(f))
+
+    def observation(row: int, kind: str, ident: str, label: str) -> None:
+        if not with_observations:
+            return
+        key = key_for(n, kind, ident)
+        found = carried.pop(key, None)
+        ws.write_string(row, OBS_COL, found.text if found else "", styles.box)
+        ws.write_string(row, KEY_COL, key_cell(key, label), styles.text)
+
     row = 3
     headers = ["Clause", "Indicateur", str(n), str(n - 1), "Évolution"]
+    if with_observations:
+        headers.append("Observations des référents")
     for j, h in enumerate(headers):
         ws.write_string(row, j, h, styles.header)
     for i, rec in enumerate(f.bilan.itertuples(index=False), start=row + 1):
@@ -37,28 +71,63 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures) -> None
         ws.write_string(i, 1, rec.indicator, styles.text)
         for j, value in ((2, rec.n), (3, rec.n1), (4, rec.change)):
             _value(ws, styles, i, j, value, kind, signed=j == 4)
+        observation(i, "ind", rec.indicator, rec.indicator)
     row = row + len(f.bilan) + 2
-    ws.merge_range(row, 0, row, 5, f"Recommandations ({len(f.recommendations)})", styles.heading)
+    ws.merge_range(row, 0, row, OBS_COL if with_observations else 4,
+                   f"Recommandations ({len(f.recommendations)})", styles.heading)
     row += 1
-    for j, h in enumerate(["Clause", "Recommandation", "Éléments", "", "", ""]):
+    for j, h in enumerate(["Clause", "Recommandation"]):
         ws.write_string(row, j, h, styles.header)
-    ws.merge_range(row, 2, row, 5, "Éléments", styles.header)
+    ws.merge_range(row, 2, row, 4, "Éléments", styles.header)
+    if with_observations:
+        ws.write_string(row, OBS_COL, "Observations des référents", styles.header)
     for rec in f.recommendations:
         row += 1
-        ws.set_row(row, 15 * max(2, (len(rec.evidence) // 150) + 1, (len(rec.text) // 75) + 1))
+        found = carried.get(key_for(n, "reco", rec.key or rec.text))
+        ws.set_row(row, _height(rec.evidence, 55, rec.text, 70, found.text if found else "", 55))
         ws.write_string(row, 0, rec.clause, styles.wrap)
         ws.write_string(row, 1, rec.text, styles.wrap)
-        ws.merge_range(row, 2, row, 5, rec.evidence, styles.wrap)
+        ws.merge_range(row, 2, row, 4, rec.evidence, styles.wrap)
+        observation(row, "reco", rec.key or rec.text, rec.text)
     if not f.recommendations:
         row += 1
         ws.write_string(row, 1, "Aucune recommandation : les engagements suivis sont tenus.", styles.note)
-    row += 2
-    ws.merge_range(row, 0, row, 5, "Observations des référents", styles.heading)
+    if not with_observations:
+        return
+    row = _earlier(ws, styles, row + 2, carried)
+    ws.merge_range(row, 0, row, OBS_COL, "Observations des référents", styles.heading)
     row += 1
-    ws.write_string(row, 0, "Écrivez ici vos observations pour les présidents.", styles.note)
+    ws.merge_range(row, 0, row, OBS_COL, "Écrivez ici vos observations pour les présidents : elles seront "
+                   "reprises dans le tableau de bord du mois suivant.", styles.note)
     row += 1
-    ws.merge_range(row, 0, row + OBSERVATION_ROWS - 1, 5, "", styles.box)
+    free = observations.free if observations else ""
+    ws.merge_range(row, 0, row + OBSERVATION_ROWS - 1, OBS_COL, free, styles.box)
     wb.define_name(OBSERVATIONS, f"='{ws.name}'!$A${row + 1}:$F${row + OBSERVATION_ROWS}")
+
+
+def _earlier(ws: Worksheet, styles: Styles, row: int, left: dict) -> int:
+    """Observations whose indicator or recommendation is not in this bilan: kept, with their key."""
+    if not left:
+        return row
+    ws.merge_range(row, 0, row, OBS_COL, "Observations reprises d'un tableau de bord précédent", styles.heading)
+    row += 1
+    ws.merge_range(row, 0, row, 4, "À propos de", styles.header)
+    ws.write_string(row, OBS_COL, "Observations des référents", styles.header)
+    for obs in left.values():
+        row += 1
+        year = obs.key[len("obs:"):].split(":")[0]
+        ws.set_row(row, _height(obs.text, 55))
+        ws.merge_range(row, 0, row, 4, f"Bilan {year} · {obs.label}", styles.wrap)
+        ws.write_string(row, OBS_COL, obs.text, styles.box)
+        ws.write_string(row, KEY_COL, key_cell(obs.key, obs.label), styles.text)
+    return row + 2
+
+
+def _height(*texts_and_widths: object) -> float:
+    """A row height (points) that shows each (text, characters per line) pair whole, two lines at least."""
+    pairs = zip(texts_and_widths[::2], texts_and_widths[1::2], strict=True)
+    lines = max([2] + [-(-len(str(text)) // int(width)) for text, width in pairs])
+    return 13 * lines + 4
 
 
 def _value(ws: Worksheet, styles: Styles, row: int, col: int, value: object, kind: str, signed: bool) -> None:

@@ -103,3 +103,30 @@ def clustered(wb: Workbook, sheet: str, title: str, header_row: int, first: int,
                       "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
     chart.set_x_axis({"num_font": TEXT})
     return _base(chart, title)
+
+
+def lines(wb: Workbook, sheet: str, title: str, header_row: int, first: int, last: int, cols: list[int],
+          colours: list[str] | None = None, markers: bool = False) -> Chart:
+    """A line per column over the months of ``first..last`` (categories in column 0).
+
+    Empty cells (a month the history did not record) are spanned, not drawn as zero; with
+    ``markers`` each recorded month is a dot, so a reader sees which months are real.
+    """
+    chart = wb.add_chart({"type": "line"})
+    for n, col in enumerate(cols):
+        colour = (colours or SERIES_COLOURS)[n % len(colours or SERIES_COLOURS)]
+        chart.add_series({
+            "name": [sheet, header_row, col],
+            "categories": [sheet, first, 0, last, 0],
+            "values": [sheet, first, col, last, col],
+            "line": {"color": colour, "width": 2},
+            "marker": {"type": "circle", "size": 5, "fill": {"color": colour}, "border": {"color": colour}}
+            if markers else {"type": "none"},
+        })
+    chart.show_blanks_as("span")
+    months = last - first + 1
+    chart.set_x_axis({"num_font": {**TEXT, "rotation": -45}, "num_format": "mm/yyyy", "date_axis": False,
+                      "interval_unit": 1 if months <= 18 else 3, "interval_tick": 1 if months <= 18 else 3})
+    chart.set_y_axis({"num_font": TEXT, "num_format": "# ##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
+    return _base(chart, title)

@@ -99,9 +99,10 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFra
     return last_row
 
 
-def schema_columns(sheet: Sheet, with_names: bool = True) -> list[Col]:
+def schema_columns(sheet: Sheet, with_names: bool = True, provenance: bool = True) -> list[Col]:
     """The columns of a consolidated detail table: schema labels (names of people excluded),
-    the establishment's name beside its code, then the provenance."""
+    the establishment's name beside its code, then the provenance (only the section and the
+    association without ``provenance``: no file names or rows, the members' edition)."""
     cols: list[Col] = []
     for column in sheet.data_columns:
         if column.personal:
@@ -110,7 +111,8 @@ def schema_columns(sheet: Sheet, with_names: bool = True) -> list[Col]:
         cols.append(Col(column.key, column.label, kind, None if kind == "text" else column.width))
         if column.kind is Kind.ESTABLISHMENT and with_names:
             cols.append(Col(NAME_KEY, ESTABLISHMENTS.column(NAME_KEY).label))
-    cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS]
+    cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS
+             if provenance or key in ("section", "association")]
     if sheet.joint_key:
         cols.append(Col("joint_duplicate", "Doublon commun", "bool"))
     return cols
@@ -125,11 +127,11 @@ def with_names(frame: pd.DataFrame, referentiel: Referentiel) -> pd.DataFrame:
 
 
 def write_detail(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, sheet_key: str,
-                 referentiel: Referentiel, table_name: str) -> int:
+                 referentiel: Referentiel, table_name: str, provenance: bool = True) -> int:
     """One consolidated sheet as an Excel table, sorted by its date when it has one."""
     sheet = BY_KEY[sheet_key]
     date_col = next((c.key for c in sheet.data_columns if c.kind in (Kind.DATE, Kind.MONTH)), None)
     if date_col is not None and len(frame):
         frame = frame.sort_values(date_col, kind="stable")
-    return write_table(ws, styles, first_row, with_names(frame, referentiel), schema_columns(sheet),
-                       table_name)
+    return write_table(ws, styles, first_row, with_names(frame, referentiel),
+                       schema_columns(sheet, provenance=provenance), table_name)

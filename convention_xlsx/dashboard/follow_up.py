@@ -25,7 +25,11 @@ COLUMNS = (
 REMINDER_TEXT = "Écrire la relance"
 
 
-def write_follow_up(ws: Worksheet, styles: Styles, f: Figures) -> None:
+CONTACT_KEYS = ("email", "file", "reminder")
+"""Left out of the members' edition: contact details, file names, reminder links."""
+
+
+def write_follow_up(ws: Worksheet, styles: Styles, f: Figures, contacts: bool = True) -> None:
     cf = f.completeness_figures
     sheet_title(ws, styles, "Suivi des envois du mois", (
         f"Arrêté au {f.arrete:%d/%m/%Y} : à jour = mis à jour depuis le {f.arrete.replace(day=1):%d/%m/%Y} ; "
@@ -48,12 +52,15 @@ def write_follow_up(ws: Worksheet, styles: Styles, f: Figures) -> None:
             ws.write_number(3 + i, 3, value, styles.bold_numbers[kind])
     header = 3 + len(summary) + 1
     frame = f.completeness.assign(reminder=None)
-    last = write_table(ws, styles, header, frame, COLUMNS, "SuiviEnvois", colours={"state": STATE_COLOURS})
+    cols = COLUMNS if contacts else tuple(c for c in COLUMNS if c.key not in CONTACT_KEYS)
+    last = write_table(ws, styles, header, frame, cols, "SuiviEnvois", colours={"state": STATE_COLOURS})
+    ws.freeze_panes(header + 1, 0)
+    if not contacts:
+        return
     col = len(COLUMNS) - 1
     for i, url in enumerate(f.completeness["reminder"], start=header + 1):
         if url:
             ws.write_url(i, col, url, styles.link, REMINDER_TEXT, "Ouvre un courriel de relance prêt à envoyer")
-    ws.freeze_panes(header + 1, 0)
     ws.write_string(last + 2, 0, (
         "« Écrire la relance » ouvre un courriel prérempli (objet et message) adressé au contact de la section."),
         styles.subtitle)

@@ -25,19 +25,20 @@ JOINT_NOTE = ("« Doublon commun » = oui : le même enregistrement commun décl
               "il est affiché ici mais compté une seule fois dans les chiffres.")
 
 
-def write_records(ws: Worksheet, styles: Styles, cons: Consolidation, key: str) -> None:
+def write_records(ws: Worksheet, styles: Styles, cons: Consolidation, key: str, provenance: bool = True) -> None:
     table_name, what = DETAIL_SHEETS[key]
     sheet = BY_KEY[key]
     frame = table(cons, key)
-    subtitle = f"{what} {len(frame)} ligne(s), avec la section et le fichier d'origine."
+    subtitle = f"{what} {len(frame)} ligne(s), avec la section" + (" et le fichier d'origine." if provenance else ".")
     if sheet.joint_key:
         subtitle += " " + JOINT_NOTE
     sheet_title(ws, styles, sheet.name, subtitle)
-    write_detail(ws, styles, HEADER_ROW, frame, key, cons.config.referentiel, table_name)
+    write_detail(ws, styles, HEADER_ROW, frame, key, cons.config.referentiel, table_name, provenance)
     ws.freeze_panes(HEADER_ROW + 1, 0)
 
 
-def write_communication(ws: Worksheet, styles: Styles, cons: Consolidation, f: Figures) -> int:
+def write_communication(ws: Worksheet, styles: Styles, cons: Consolidation, f: Figures,
+                        provenance: bool = True) -> int:
     """The §3 grid (association × quarter: ✓ news published, ✗ none, « en cours ») then the detail.
     Returns the header row of the detail table."""
     sheet_title(ws, styles, "Communication : nouvelles du partenaire (§3)",
@@ -60,5 +61,5 @@ def write_communication(ws: Worksheet, styles: Styles, cons: Consolidation, f: F
     detail_row = row + len(ASSOCIATIONS) + 3
     ws.write_string(detail_row - 1, 0, "Toutes les publications déclarées", styles.heading)
     write_detail(ws, styles, detail_row, table(cons, "communication"), "communication",
-                 cons.config.referentiel, "Communication")
+                 cons.config.referentiel, "Communication", provenance)
     return detail_row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -23,6 +23,7 @@ CHART_ROWS = 19
 CONTENTS = (
     (n.ESTABLISHMENTS, "chaque établissement : présence, bénévoles, réunions"),
     (n.BY_DISP, "statuts de présence par direction interrégionale"),
+    (n.EVOLUTION, "chiffres mois par mois depuis le début de la convention"),
     (n.ACTIONS, "toutes les actions déclarées"),
     (n.MEETINGS, "réunions avec la direction ou le SPIP"),
     (n.REFERRALS, "orientations vers l'autre association"),
@@ -120,7 +121,8 @@ def _write_tile(ws: Worksheet, styles: Styles, row: int, col: int, tile: Tile) -
 
 
 def write_synthese(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, title: str,
-                   disp_rows: tuple[int, int]) -> None:
+                   disp_rows: tuple[int, int] | None, sheets: tuple[str, ...] = n.SHEET_NAMES) -> None:
+    """Tiles, contents and charts; links and charts only towards the ``sheets`` written."""
     ws.hide_gridlines(2)
     ws.set_column(0, COLUMNS - 1, COL_WIDTH)
     ws.set_row(0, 30)
@@ -136,19 +138,22 @@ def write_synthese(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, titl
         ws.set_row(row + 1, 32)
         ws.set_row(row + 2, 26)
         for i, tile in enumerate(tiles):
+            if tile.sheet not in sheets:
+                tile = replace(tile, sheet="")
             _write_tile(ws, styles, row, 2 * i, tile)
         row += 4
-    row = _contents(ws, styles, row)
+    row = _contents(ws, styles, row, sheets)
     data_row = row + 4 * CHART_ROWS + 2
     places = _chart_data(ws, styles, f, data_row)
     _charts(wb, ws, f, row, places, disp_rows)
 
 
-def _contents(ws: Worksheet, styles: Styles, row: int) -> int:
+def _contents(ws: Worksheet, styles: Styles, row: int, sheets: tuple[str, ...]) -> int:
     ws.merge_range(row, 0, row, COLUMNS - 1, "Sommaire", styles.heading)
     row += 1
-    half = (len(CONTENTS) + 1) // 2
-    for i, (sheet, what) in enumerate(CONTENTS):
+    contents = [(sheet, what) for sheet, what in CONTENTS if sheet in sheets]
+    half = (len(contents) + 1) // 2
+    for i, (sheet, what) in enumerate(contents):
         r, c = row + i % half, 0 if i < half else 4
         ws.write_url(r, c, n.link(sheet), styles.link, sheet)
         ws.merge_range(r, c + 1, r, c + 3, what, styles.note)
@@ -202,16 +207,18 @@ def _chart_data(ws: Worksheet, styles: Styles, f: Figures, row: int) -> dict[str
     return places
 
 
-def _charts(wb: Workbook, ws: Worksheet, f: Figures, row: int, places: dict, disp_rows: tuple[int, int]) -> None:
+def _charts(wb: Workbook, ws: Worksheet, f: Figures, row: int, places: dict,
+            disp_rows: tuple[int, int] | None) -> None:
     sheet = ws.name
     states = list(STATES)
     grid = [
         (charts.status_pie(wb, sheet, *places["status"], 0, 1), 0, 0),
         (charts.completeness_pie(wb, sheet, *places["completeness"], 3, 4, states), 0, 4),
-        (charts.status_by_disp(wb, n.BY_DISP, *disp_rows), 1, 0),
         (charts.pie(wb, sheet, "Réunions : associations représentées", *places["meetings"], 6, 7,
                     [c for c in ("#2E7D32", "#1565C0", "#EF6C00", "#9E9E9E")]), 1, 4),
     ]
+    if disp_rows is not None:  # the chart draws from « Par DISP »
+        grid.append((charts.status_by_disp(wb, n.BY_DISP, *disp_rows), 1, 0))
     first, last = places["actions"]
     actions = charts.stacked_columns(wb, sheet, "Actions par mois et par type", first - 1, first, last, 1,
                                      len(ACTION_TYPES))

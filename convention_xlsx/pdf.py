@@ -1,0 +1,71 @@
+"""``--pdf``: the printable summary of the dashboard, through LibreOffice when it is installed.
+
+Only the summary sheets (:data:`dashboard.SUMMARY_SHEETS`: Synthèse, Établissements, Par DISP,
+Suivi des envois, Bilan) go into the PDF — tens of pages; the detail sheets would make
+thousands at national scale. A temporary workbook holding only those sheets is written beside
+the output, converted by ``soffice --headless`` with a private, temporary profile (a LibreOffice
+window the référent has open does not get in the way) and a time limit, then the PDF is moved
+into place atomically. Nothing is left behind on failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .atomic import atomic_path, scratch_path
+from .consolidate import Consolidation
+from .dashboard import SUMMARY_SHEETS, write_dashboard
+from .indicators import Figures
+
+TIMEOUT = 300.0
+"""Seconds LibreOffice may take (a summary of a national run takes well under a minute)."""
+
+
+class PdfError(Exception):
+    """The PDF could not be written (French message for the référent)."""
+
+
+class LibreOfficeMissing(PdfError):
+    """LibreOffice is not installed: the workbook is written, the PDF is not."""
+
+
+def soffice() -> str | None:
+    """The path of LibreOffice's ``soffice``, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str = "complete",
+              timeout: float = TIMEOUT, program: str | None = None) -> Path:
+    """Write the PDF of the summary sheets at ``target``; raise :class:`PdfError` on failure."""
+    program = program or soffice()
+    if program is None:
+        raise LibreOfficeMissing(
+            "LibreOffice n'est pas installé : le PDF n'a pas été produit (le classeur, lui, est écrit). "
+            "Installez LibreOffice (https://fr.libreoffice.org) puis relancez avec --pdf.")
+    target = Path(target)
+    with scratch_path(target.parent, ".xlsx") as workbook, tempfile.TemporaryDirectory(
+            prefix="convention-xlsx-pdf-") as work:
+        write_dashboard(cons, workbook, figures, edition=edition, sheets=SUMMARY_SHEETS)
+        outdir = Path(work) / "pdf"
+        profile = (Path(work) / "profil").as_uri()
+        cmd = [program, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+               "--convert-to", "pdf", "--outdir", str(outdir), str(workbook)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as err:
+            raise PdfError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:.0f} s : le PDF n'a pas "
+                           "été produit (le classeur, lui, est écrit).") from err
+        except OSError as err:
+            raise PdfError(f"LibreOffice n'a pas pu être lancé ({err.strerror or err}) : le PDF n'a pas été "
+                           "produit (le classeur, lui, est écrit).") from err
+        produced = outdir / f"{workbook.stem}.pdf"
+        if done.returncode != 0 or not produced.is_file():
+            detail = (done.stderr or done.stdout).strip().splitlines()
+            raise PdfError("LibreOffice n'a pas converti le tableau de bord en PDF"
+                           + (f" ({detail[-1]})" if detail else "") + " : le classeur, lui, est écrit.")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(produced, tmp)
+    return target
