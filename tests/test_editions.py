@@ -1,0 +1,162 @@
+"""Editions (complete, membres), the Évolution sheet's charts and the summary PDF."""
+
+import datetime as dt
+import re
+import subprocess
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from workbooks import make_section_workbook
+
+from convention_xlsx import history
+from convention_xlsx.cli import main
+from convention_xlsx.dashboard import SUMMARY_SHEETS, write_dashboard
+from convention_xlsx.indicators import compute
+from convention_xlsx.pdf import write_pdf
+from tests.factories import sample
+
+
+@pytest.fixture(scope="module")
+def cons():
+    return sample(sections=12)
+
+
+def cell_texts(path) -> set[str]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+
+
+def zip_text(path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith((".xml", ".rels")))
+
+
+def test_members_edition_has_no_names_anomalies_mandates_manifest_or_contacts(cons, tmp_path):
+    complete, members = tmp_path / "complete.xlsx", tmp_path / "membres.xlsx"
+    write_dashboard(cons, complete)
+    write_dashboard(cons, members, edition="membres")
+    names = set(openpyxl.load_workbook(members).sheetnames)
+    assert not names & {"Anomalies", "Mandats"} and {"Synthèse", "Bilan", "Évolution", "À propos"} <= names
+    volunteers = cons.tables["volunteers"]
+    people = set(volunteers["last_name"]) | set(volunteers["first_name"])
+    assert people & cell_texts(complete)  # the complete edition does list them (Mandats)
+    assert not people & cell_texts(members)
+    assert "mailto:" in zip_text(complete) and "mailto:" not in zip_text(members)
+    texts = cell_texts(members)
+    assert any(s.email for s in cons.config.sections) and not any("@" in t for t in texts)
+    assert "Manifeste : chaque fichier reçu et ce qu'il est devenu" not in texts
+    assert not any(t.endswith(".xlsx") for t in texts)  # no file names (provenance, manifest)
+    assert "Observations des référents" not in texts
+    about = [row for row in openpyxl.load_workbook(members)["À propos"].iter_rows(values_only=True)]
+    assert ("Arrêté au", "30/06/2023") in {r[:2] for r in about}
+
+
+def test_evolution_has_line_charts_over_several_months(cons, tmp_path):
+    db = tmp_path / "historique.sqlite"
+    history.backfill(db, cons, [dt.date(2022, 12, 31), dt.date(2023, 3, 31)])
+    path = tmp_path / "tdb.xlsx"
+    write_dashboard(cons, path, compute(cons, history=history.load(db)))
+    xml = zip_text(path)
+    assert xml.count("<c:lineChart>") >= 6
+    ws = openpyxl.load_workbook(path)["Évolution"]
+    table = ws.tables["Evolution"]
+    first, last = (int(re.sub(r"\D", "", part)) for part in table.ref.split(":"))
+    assert last - first == 30  # January 2021 to June 2023
+    header = [c.value for c in ws[first]]
+    col = header.index("Les deux")
+    recorded = [ws.cell(r, col + 1).value for r in range(first + 1, last + 1)]
+    assert sum(v is not None for v in recorded) == 3  # December, March and this run's June
+    disp = ws.tables["EvolutionDISP"]
+    assert disp.ref.startswith("A")
+
+
+def test_write_dashboard_can_write_a_selection_of_sheets(cons, tmp_path):
+    path = tmp_path / "resume.xlsx"
+    write_dashboard(cons, path, sheets=SUMMARY_SHEETS)
+    assert openpyxl.load_workbook(path).sheetnames == list(SUMMARY_SHEETS)
+    assert "internal:'Anomalies'" not in zip_text(path) and "Anomalies!" not in zip_text(path)
+
+
+def pages(pdf) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+def test_pdf_holds_the_five_summary_sheets_only(cons, tmp_path, soffice):
+    target = tmp_path / "tdb.pdf"
+    write_pdf(cons, compute(cons), target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert 5 <= pages(target) <= 40
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    for title in ("Tableau de bord", "Présence des deux associations", "Présence par direction",
+                  "Suivi des envois du mois", "Bilan 2023 du partenariat"):
+        assert title in text
+    assert "Anomalies relevées" not in text and "Mandats nominatifs" not in text
+    assert [p.name for p in tmp_path.iterdir()] == ["tdb.pdf"]  # no temporary workbook left
+
+
+@pytest.fixture
+def inputs(tmp_path, config):
+    folder = tmp_path / "entrees"
+    make_section_workbook(folder / "a.xlsx", config, "ANVP", "Nanterre", dt.date(2023, 6, 2),
+                          establishments=["CP-NANTERRE"])
+    return folder
+
+
+def consolider(*args):
+    return CliRunner().invoke(main, ["consolider", *map(str, args), "--arrete", "2023-06-30", "-q"])
+
+
+def test_cli_pdf_beside_the_workbook(inputs, tmp_path, soffice):
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    result = consolider(inputs, "-o", out, "--pdf", "--edition", "membres")
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.with_suffix(".pdf").is_file()
+    assert "PDF des feuilles de synthèse écrit" in result.output
+
+
+def test_cli_pdf_without_libreoffice_still_writes_the_workbook(inputs, tmp_path, monkeypatch):
+    monkeypatch.setattr("convention_xlsx.pdf.soffice", lambda: None)
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    result = consolider(inputs, "-o", out, "--pdf")
+    assert result.exit_code == 0, result.output
+    assert "LibreOffice n'est pas installé" in result.output
+    assert out.is_file() and not out.with_suffix(".pdf").exists()
+
+
+def test_cli_refuses_pdf_with_chiffrer(inputs, tmp_path):
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    result = consolider(inputs, "-o", out, "--pdf", "--chiffrer")
+    assert result.exit_code == 2 and "le PDF ne pourrait pas être protégé" in result.output
+    assert not out.parent.exists()
+
+
+def test_cli_records_history_unless_told_not_to(inputs, tmp_path):
+    out = tmp_path / "sorties" / "tdb.xlsx"
+    result = consolider(inputs, "-o", out, "--sans-historique")
+    assert result.exit_code == 0, result.output
+    assert not (out.parent / "historique.sqlite").exists()
+    result = consolider(inputs, "-o", out)
+    assert result.exit_code == 0 and "Historique : chiffres de 06/2023 enregistrés" in result.output
+    assert history.recorded_months(out.parent / "historique.sqlite") == ["2023-06"]
+
+
+def test_cli_default_members_output_and_bilan_year(inputs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = consolider(inputs, "--edition", "membres", "--annee-bilan", "2022")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "sorties" / "tableau_de_bord_2023-06_membres.xlsx"
+    assert out.is_file()
+    assert openpyxl.load_workbook(out, read_only=True)["Bilan"]["A1"].value == "Bilan 2022 du partenariat"
+    result = consolider(inputs, "--annee-bilan", "2024")
+    assert result.exit_code == 2 and "entre 2021 et 2023" in result.output
+
+
+def test_snapshot_in_history_is_what_evolution_shows(cons, tmp_path):
+    db = tmp_path / "h.sqlite"
+    f = compute(cons)
+    history.record_month(db, f, cons.report)
+    again = compute(cons, history=history.load(db))
+    pd.testing.assert_frame_equal(f.evolution, again.evolution)
