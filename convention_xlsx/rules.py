@@ -39,9 +39,17 @@ class RowIssue:
 
 @dataclass(frozen=True)
 class Period:
+    """The convention period, the day of the run (no date may be after it) and the arrêté
+    (what is "current", e.g. a mandate, is judged at the arrêté; by default the day of the run)."""
+
     start: dt.date
     end: dt.date
     today: dt.date
+    arrete: dt.date | None = None
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.arrete or self.today
 
 
 def looks_like_detainee_identification(text: str) -> bool:
@@ -109,11 +117,12 @@ def _mandate_rules(row: Mapping[str, object], period: Period) -> Iterator[RowIss
         )
     if row.get("role") in schema.CP_ROLES and row.get("auxilia_member") is not True:
         current = (isinstance(start, dt.date) and isinstance(end, dt.date)
-                   and start <= period.today <= end)
+                   and start <= period.as_of <= end)
         if not current:
             yield RowIssue(
                 "cp-sans-adhesion-ni-mandat", "auxilia_member",
-                "Ce correspondant de prison n'est pas adhérent d'Auxilia et n'a pas de mandat en cours : "
+                f"Au {period.as_of:%d/%m/%Y}, ce correspondant de prison n'est pas adhérent d'Auxilia et n'a "
+                "pas de mandat en cours : "
                 "indiquez son adhésion ou les dates de son mandat (§1 de la convention).",
             )
 

@@ -184,3 +184,17 @@ def test_a_renamed_sheet_is_recognised_by_its_headers(ctx):
     parsed = parse_workbook(raw_workbook(sheets={"Nos actions 2023": table}, complete=False), ctx)
     assert ("feuille-renommee", "Nos actions 2023", "Actions") in flat(parsed, "code", "sheet", "suggestion")
     assert [r["sheet"] for r in parsed.rows["actions"]] == ["Nos actions 2023"]
+
+
+def test_a_cp_mandate_is_judged_current_at_the_arrete(ctx):
+    table = """
+| Nom | Rôle                            | Adhérent Auxilia | Début de mandat | Fin de mandat |
+|-----|---------------------------------|------------------|-----------------|---------------|
+| A   | Correspondant de prison Auxilia | non              | 01/01/2023      | 30/06/2024    |
+"""
+    raw = raw_workbook(sheets={"Intervenants": table})
+    at_end = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23),
+                                             dt.date(2023, 12, 31)))
+    assert "cp-sans-adhesion-ni-mandat" not in [f.code for f in parse_workbook(raw, at_end).findings]
+    today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)))
+    assert "cp-sans-adhesion-ni-mandat" in [f.code for f in parse_workbook(raw, today_only).findings]
