@@ -57,3 +57,16 @@ def closest(value: str, candidates: Iterable[str], cutoff: float = 0.5) -> str:
         return min(containing, key=lambda c: (len(c), c))
     match = difflib.get_close_matches(key, list(folded), n=1, cutoff=cutoff)
     return folded[match[0]] if match else ""
+
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def ascii_name(text: str, keep_case: bool = True) -> str:
+    """A portable fragment of a file name or e-mail address: ``Annœullin`` → ``Annoeullin``,
+    ``Fleury-Mérogis`` → ``Fleury-Merogis``; anything else unsafe becomes ``-``."""
+    plain = unicodedata.normalize("NFD", clean(text).translate(_LIGATURES))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = _UNSAFE.sub("-", plain).strip("-.")
+    return plain if keep_case else plain.lower()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import click
@@ -11,17 +9,14 @@ import click
 from .. import schema
 from ..config import Config
 from ..template import TemplateError, write_template
+from ..text import ascii_name
 from . import main
 from .options import config_option, open_config
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def section_file_name(association: str, section: str) -> str:
     """A portable file name for a section's workbook: ``ANVP_Fleury-Merogis.xlsx``."""
-    text = unicodedata.normalize("NFD", f"{association}_{section}")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _UNSAFE.sub("-", text).strip("-.") + ".xlsx"
+    return f"{ascii_name(association)}_{ascii_name(section)}.xlsx"
 
 
 _OPTION_OF = {"association": "--association", "establishment": "--etablissement"}

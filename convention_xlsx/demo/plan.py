@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..config import Establishment, Referentiel
+from ..text import ascii_name
 
 NATIONAL = "National"
 
@@ -109,12 +110,8 @@ class World:
 
 
 def slug(text: str) -> str:
-    """A portable, readable fragment of a file name or e-mail address."""
-    import re
-    import unicodedata
-
-    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()
+    """A portable, readable, lower-case fragment of a file name or e-mail address."""
+    return ascii_name(text, keep_case=False).replace(".", "-").replace("_", "-")
 
 
 def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
