@@ -281,6 +281,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], r: int, positions: dict[
                add: Callable, name: str) -> tuple[dict, bool]:
     row: dict[str, object] = {}
     has_error = False
+    unreadable: set[str] = set()
 
     def report(code: str, key: str, raw: object, message: str, suggestion: str = "") -> None:
         nonlocal has_error
@@ -302,6 +303,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], r: int, positions: dict[
         if isinstance(value, norm.Problem):
             report(value.code, col.key, raw, value.message, value.suggestion)
             row[col.key] = None
+            unreadable.add(col.key)
             continue
         if isinstance(value, str) and len(value) > norm.MAX_TEXT:
             report("texte-trop-long", col.key, value[:50] + "…",
@@ -309,6 +311,8 @@ def _typed_row(sheet: Sheet, values: dict[str, object], r: int, positions: dict[
             value = value[: norm.MAX_TEXT]
         row[col.key] = value
     for issue in row_issues(sheet, row, ctx.period):
+        if issue.column in unreadable:  # already reported: "missing" would only repeat it
+            continue
         report(issue.code, issue.column, _shown(row.get(issue.column)), issue.message, issue.suggestion)
         if issue.code == "donnees-personnelles":
             row[issue.column] = MASKED
