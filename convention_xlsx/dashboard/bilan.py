@@ -137,6 +137,7 @@ def _value(ws: Worksheet, styles: Styles, row: int, col: int, value: object, kin
         ws.write_string(row, col, "–", styles.text)
     else:
         if signed:
-            ws.write_number(row, col, float(value) * (100 if kind == "pct" else 1), styles.signed[kind])
+            shown = round(float(value) * 100) if kind == "pct" else float(value)  # no « -0 pt »
+            ws.write_number(row, col, shown, styles.signed[kind])
         else:
             ws.write_number(row, col, float(value), styles.number(kind))
