@@ -148,6 +148,11 @@ def test_cli_demo_writes_the_dashboard_and_clears_only_its_own_files(tmp_path, c
     assert output.is_file()
     assert "Tableau de bord écrit" in result.output and "Erreurs semées" in result.output
     assert (tmp_path / "demo" / "convention.toml").read_text("utf-8").startswith(MARKER)
+    # Évolution is populated: past quarter ends reconstructed, then the arrêté month itself.
+    from convention_xlsx.history import recorded_months
+
+    months = recorded_months(tmp_path / "historique_demo.sqlite")
+    assert months[-1] == "2023-12" and len(months) >= 8 and "2021-03" in months
     assert sorted(p.name for p in inputs.iterdir()) == sorted(plan_demo(config, 1, 8, TODAY).files)
     (inputs / "mon_fichier.txt").write_text("à garder", "utf-8")
     result = CliRunner().invoke(main, [*args, "--graine", "7"])

@@ -77,13 +77,32 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
         click.echo(note)
     with progress_bar(quiet) as progress:
         cons = consolidate_folder(inputs, config, arrete=arrete, today=today, progress=progress)
-    write_dashboard(cons, output)
+    figures = _with_history(cons, output.parent / DEMO_HISTORY)
+    write_dashboard(cons, output, figures)
     report = cons.report
     _echo_summary(plan, report)
     echo_counts(report)
     click.echo(f"Tableau de bord écrit : {output} (arrêté au {arrete:%d/%m/%Y}, "
                f"{time.perf_counter() - started:.0f} s en tout).")
     click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {config_file}")
+
+
+DEMO_HISTORY = "historique_demo.sqlite"
+"""The demo's own history, apart from the référent's real ``historique.sqlite``."""
+
+
+def _with_history(cons, db: Path):
+    """Give the demo a populated Évolution: each past quarter end is recorded from the same
+    consolidated tables (records dated after it are ignored; see docs/historique.md), then
+    the arrêté month itself, as a monthly run would."""
+    from ..history import backfill, load, record_month
+    from ..indicators import compute
+
+    db.unlink(missing_ok=True)
+    backfill(db, cons)
+    figures = compute(cons, history=load(db))
+    record_month(db, figures, cons.report)
+    return figures
 
 
 def _echo_summary(plan, report) -> None:
