@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pandas as pd
+from factories import SectionFile, consolidation, sample
 
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.bilan import NOT_AVAILABLE
 from convention_xlsx.indicators.snapshot import NATIONAL
-from tests.factories import SectionFile, consolidation, sample
 
 BOTH = "Établissements où les deux associations sont présentes"
 CPS = "CP Auxilia en poste (déclarés)"

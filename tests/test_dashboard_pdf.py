@@ -5,9 +5,9 @@ import shutil
 import subprocess
 
 import pytest
+from factories import sample
 
 from convention_xlsx.dashboard import write_dashboard
-from tests.factories import sample
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -6,10 +6,10 @@ import zipfile
 
 import openpyxl
 import pytest
+from factories import SectionFile, consolidation, sample
 
 from convention_xlsx.dashboard import SHEET_NAMES, write_dashboard
 from convention_xlsx.findings import Finding
-from tests.factories import SectionFile, consolidation, sample
 
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
 EXPECTED_SHEETS = ["Synthèse", "Établissements", "Par DISP", "Évolution", "Actions", "Réunions", "Orientations", "Formations",

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from factories import sample
 from workbooks import make_section_workbook
 
 from convention_xlsx import history
@@ -16,7 +17,6 @@ from convention_xlsx.cli import main
 from convention_xlsx.dashboard import SUMMARY_SHEETS, write_dashboard
 from convention_xlsx.indicators import compute
 from convention_xlsx.pdf import write_pdf
-from tests.factories import sample
 
 
 @pytest.fixture(scope="module")

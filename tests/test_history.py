@@ -5,11 +5,11 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from factories import SectionFile, consolidation
 
 from convention_xlsx import history
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.snapshot import NATIONAL, latest_in_year, snapshot_rows
-from tests.factories import SectionFile, consolidation
 
 
 def cons_at(arrete, visitors=4, both=False):

@@ -3,9 +3,10 @@ shares, actions per month, the §3 quarter grid, calls for projects."""
 
 import datetime as dt
 
+from factories import SectionFile, consolidation
+
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.activity import representation
-from tests.factories import SectionFile, consolidation
 
 ARRETE = dt.date(2023, 6, 30)
 D = dt.date

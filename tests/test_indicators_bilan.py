@@ -2,9 +2,10 @@
 
 import datetime as dt
 
+from factories import SectionFile, consolidation
+
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.bilan import NOT_AVAILABLE
-from tests.factories import SectionFile, consolidation
 
 ARRETE = dt.date(2023, 6, 30)
 

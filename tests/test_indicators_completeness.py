@@ -3,10 +3,11 @@
 import datetime as dt
 from urllib.parse import unquote
 
+from factories import SectionFile, config, consolidation
+
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.completeness import timeliness
 from convention_xlsx.report import REJECTED
-from tests.factories import SectionFile, config, consolidation
 
 ARRETE = dt.date(2023, 6, 30)
 

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
+from factories import SectionFile, consolidation
 
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.people import mandate_state
-from tests.factories import SectionFile, consolidation
 
 ARRETE = dt.date(2023, 6, 30)
 

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
+from factories import SectionFile, config, consolidation
 
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.presence import is_present, status
-from tests.factories import SectionFile, config, consolidation
 
 NANTERRE, FRESNES = "CP-NANTERRE", "CP-FRESNES"
 

@@ -6,12 +6,12 @@ import os
 import msoffcrypto
 import openpyxl
 from click.testing import CliRunner
+from factories import sample
 from workbooks import make_section_workbook, md_rows
 
 from convention_xlsx.cli import main
 from convention_xlsx.dashboard import write_dashboard
 from convention_xlsx.observations import find_previous, read_observations
-from tests.factories import sample
 
 PRESENCE_NOTE = "Voir avec la DISP de Rennes pour un CP à Brest."
 INDICATOR_NOTE = "Baisse due au confinement de mars."
