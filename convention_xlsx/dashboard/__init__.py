@@ -7,14 +7,12 @@ file is written next to its target and renamed, so a reader never sees half a fi
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
+from ..atomic import atomic_path
 from ..consolidate import Consolidation
 from ..indicators import Figures, compute
 from ..observations import CarriedObservations
@@ -55,20 +53,8 @@ def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = N
     """
     names = n.sheet_names(edition, sheets)
     figures = figures if figures is not None else compute(cons)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tableau_de_bord_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the usual permissions
-    try:
-        _write(cons, figures, tmp, names, edition, observations)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(Path(path)) as tmp:
+        _write(cons, figures, str(tmp), names, edition, observations)
 
 
 def _write(cons: Consolidation, f: Figures, target: str, names: tuple[str, ...], edition: str,
