@@ -47,6 +47,10 @@ class Consolidation:
     today: dt.date
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+    source_dir: Path | None = None
+    """The folder the workbooks were read from (file paths of the report are relative to it)."""
+    returns: dict[str, Path] = field(default_factory=dict)
+    """Input file (as in the report) → its annotated return, once written (``--retours``)."""
 
 
 def default_arrete(config: Config, today: dt.date) -> tuple[dt.date, str]:
@@ -82,7 +86,9 @@ def consolidate_folder(
                    reason="fichier temporaire, de verrouillage ou caché")
         for p in skipped
     ]
-    return consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records)
+    cons = consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records)
+    cons.source_dir = folder.resolve()
+    return cons
 
 
 def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | None,

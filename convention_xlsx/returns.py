@@ -41,15 +41,15 @@ _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _EDITABLE = {"xlsx", "xlsm"}
 
 
-def write_returns(cons: Consolidation, input_dir: Path, out_dir: Path) -> list[Path]:
-    """Write one annotated copy per input file with anomalies; return the paths written."""
+def write_returns(cons: Consolidation, input_dir: Path, out_dir: Path) -> dict[str, Path]:
+    """Write one annotated copy per input file with anomalies; return input file → copy written."""
     ignored = {f.path for f in cons.report.files if f.status == IGNORED}
     formats = {f.path: f.format for f in cons.report.files}
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in cons.report.findings:
         if finding.file not in ignored:
             by_file[finding.file].append(finding)
-    written = []
+    written: dict[str, Path] = {}
     for path, findings in sorted(by_file.items()):
         target = out_dir / (str(Path(path).with_suffix("")) + SUFFIX)
         wb = None
@@ -61,7 +61,7 @@ def write_returns(cons: Consolidation, input_dir: Path, out_dir: Path) -> list[P
         add_to_fix_sheet(wb, findings, path, linked=len(wb.sheetnames) > 0)
         with atomic_path(target) as tmp:
             wb.save(tmp)
-        written.append(target)
+        written[path] = target
     return written
 
 

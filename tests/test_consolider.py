@@ -134,3 +134,20 @@ def test_chiffrer_without_password_nor_terminal_is_a_usage_error(folder, tmp_pat
     result = CliRunner().invoke(main, ["consolider", str(folder), "-o", str(tmp_path / "t.xlsx"), "--chiffrer", "-q"])
     assert result.exit_code == 2 and "CONVENTION_XLSX_MOT_DE_PASSE_SORTIE" in result.output
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_each_anomaly_links_to_its_cell_in_the_annotated_return(run):
+    _, out, returns, _ = run
+    ws = openpyxl.load_workbook(out)["Anomalies"]
+    header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Cellule" for c in r))
+    file_col = next(c.column for c in header if c.value == "Fichier")
+    cell_col = next(c.column for c in header if c.value == "Cellule")
+    links = {}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        cell = row[cell_col - 1]
+        if cell.hyperlink is not None:
+            links[(row[file_col - 1].value, cell.value)] = (cell.hyperlink.target, cell.hyperlink.location)
+    path, anchor = links[("auxilia_nanterre.xlsx", "C3")]
+    # XlsxWriter stores external links with Excel's backslashes; the path is relative to the dashboard.
+    assert (out.parent / path.replace("\\", "/")).resolve() == (returns / ("auxilia_nanterre" + SUFFIX)).resolve()
+    assert anchor == "'Actions'!C3"

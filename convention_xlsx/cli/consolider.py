@@ -90,6 +90,11 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
     if json_path is not None:
         write_json(report, json_path)
     echo_report(report)
+    if returns_dir is not None:  # before the dashboard, whose anomalies link to these copies
+        from ..returns import write_returns
+
+        cons.returns = write_returns(cons, dossier, returns_dir)
+        click.echo(f"{len(cons.returns)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
     shown = anonymise(cons) if anonymiser else cons
     db = history_path(output)
     figures = compute(shown, history=read_history(db), bilan_year=year)
@@ -107,11 +112,6 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
         record_history(db, figures, cons)
     if pdf:
         write_summary_pdf(shown, figures, output.with_suffix(".pdf"), edition)
-    if returns_dir is not None:
-        from ..returns import write_returns
-
-        written = write_returns(cons, dossier, returns_dir)
-        click.echo(f"{len(written)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
     if strict and not report.valid:
         raise SystemExit(1)
 

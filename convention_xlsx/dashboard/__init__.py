@@ -17,7 +17,7 @@ from ..consolidate import Consolidation
 from ..indicators import Figures, compute
 from ..observations import CarriedObservations
 from . import names as n
-from .about import write_about, write_anomalies
+from .about import finding_links, write_about, write_anomalies
 from .bilan import write_bilan
 from .establishments import write_by_disp, write_establishments
 from .evolution import write_evolution
@@ -53,12 +53,13 @@ def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = N
     """
     names = n.sheet_names(edition, sheets)
     figures = figures if figures is not None else compute(cons)
+    links = finding_links(cons, Path(path).parent)
     with atomic_path(Path(path)) as tmp:
-        _write(cons, figures, str(tmp), names, edition, observations)
+        _write(cons, figures, str(tmp), names, edition, observations, links)
 
 
 def _write(cons: Consolidation, f: Figures, target: str, names: tuple[str, ...], edition: str,
-           observations: CarriedObservations | None) -> None:
+           observations: CarriedObservations | None, links: dict[str, str]) -> None:
     wb = Workbook(target, WORKBOOK_OPTIONS)
     title = cons.config.title
     members = edition == n.MEMBERS
@@ -89,7 +90,7 @@ def _write(cons: Consolidation, f: Figures, target: str, names: tuple[str, ...],
     if n.BILAN in sheets:
         write_bilan(wb, sheets[n.BILAN], styles, f, observations, with_observations=not members)
     if n.ANOMALIES in sheets:
-        write_anomalies(sheets[n.ANOMALIES], styles, cons)
+        write_anomalies(sheets[n.ANOMALIES], styles, cons, links)
     now = dt.datetime.now()
     generated = f"{now:%d/%m/%Y à %H:%M}" if cons.today == now.date() else f"{cons.today:%d/%m/%Y}"
     if n.ABOUT in sheets:

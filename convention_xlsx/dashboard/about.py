@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..consolidate import Consolidation
 from ..findings import FINDING_FIELDS
+from ..report import READ
 from ..schema import TEMPLATE_VERSION
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
@@ -19,7 +23,7 @@ FINDING_HEADERS = ("Code", "Gravité", "Fichier", "Feuille", "Cellule", "Colonne
 FINDING_WIDTHS = (24, 13, None, 16, 8, 20, 24, 70, 30)
 
 
-def write_anomalies(ws: Worksheet, styles: Styles, cons: Consolidation) -> None:
+def write_anomalies(ws: Worksheet, styles: Styles, cons: Consolidation, links: dict[str, str] | None = None) -> None:
     findings = cons.report.findings
     errors = sum(1 for f in findings if f.is_error)
     sheet_title(ws, styles, "Anomalies relevées dans les classeurs", (
@@ -30,6 +34,44 @@ def write_anomalies(ws: Worksheet, styles: Styles, cons: Consolidation) -> None:
             for key, header, width in zip(FINDING_FIELDS, FINDING_HEADERS, FINDING_WIDTHS, strict=True)]
     write_table(ws, styles, HEADER_ROW, frame, cols, "Anomalies", colours={"gravite": STATE_COLOURS})
     ws.freeze_panes(HEADER_ROW + 1, 0)
+    _link_findings(ws, styles, findings, links or {})
+
+
+def _link_findings(ws: Worksheet, styles: Styles, findings: list, links: dict[str, str]) -> None:
+    """Link each anomaly's file, and its cell, to the workbook it is in (the annotated return
+    when one was written, else the file received)."""
+    file_col, cell_col = FINDING_FIELDS.index("fichier"), FINDING_FIELDS.index("cellule")
+    for row, finding in enumerate(findings, HEADER_ROW + 1):
+        target = links.get(finding.file)
+        if target is None:
+            continue
+        ws.write_url(row, file_col, target, styles.text, string=finding.file, tip="Ouvrir le classeur")
+        if finding.sheet and finding.cell:
+            anchor = f"{target}#'{finding.sheet.replace(chr(39), chr(39) * 2)}'!{finding.cell}"
+            if len(anchor) <= MAX_URL:
+                ws.write_url(row, cell_col, anchor, styles.text, string=finding.cell, tip="Aller à la cellule")
+
+
+MAX_URL = 2079
+"""Excel's limit on the length of a link."""
+
+
+def finding_links(cons: Consolidation, dashboard_dir: Path) -> dict[str, str]:
+    """Input file → the link to open it from the dashboard: its annotated return (relative to
+    the dashboard, so the two folders can move together) or the file received."""
+    links: dict[str, str] = {}
+    readable = {f.path for f in cons.report.files if f.status == READ}
+    for path in {f.file for f in cons.report.findings}:
+        if path in cons.returns:
+            target = Path(os.path.relpath(cons.returns[path], dashboard_dir.resolve()))
+        elif cons.source_dir is not None and path in readable:
+            target = cons.source_dir / path
+        else:
+            continue
+        url = f"external:{target}"
+        if "#" not in str(target) and len(url) <= MAX_URL:
+            links[path] = url
+    return links
 
 
 MANIFEST = (
