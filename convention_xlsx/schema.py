@@ -357,6 +357,7 @@ CALLS = Sheet(
     name="Appels à projet",
     help="Les réponses aux appels à projet de financeurs publics ou privés (§4).",
     prepared_rows=EVENT_ROWS,
+    joint_key=("filed", "funder"),  # a joint call is often reported by both head offices
     columns=(
         _c("filed", "Date de dépôt", Kind.DATE, "Date de dépôt du dossier (jj/mm/aaaa).",
            required=True, in_period=True, not_future=True, width=14),

@@ -108,3 +108,14 @@ def test_default_arrete_is_the_convention_end_once_it_is_over(config):
     assert default_arrete(config, dt.date(2026, 11, 23))[0] == config.period_end
     assert "fin" in default_arrete(config, dt.date(2026, 11, 23))[1]
     assert default_arrete(config, dt.date(2022, 5, 2)) == (dt.date(2022, 5, 2), "")
+
+
+def test_a_joint_call_reported_by_both_head_offices_counts_once(config):
+    call = """
+| Date de dépôt | Financeur          | Portage | Statut  | Montant demandé (€) | Montant obtenu (€) |
+|---------------|--------------------|---------|---------|---------------------|--------------------|
+| 10/10/2022    | Fondation de France | Commun | Accepté | 20 000              | 15 000             |
+"""
+    cons = run(config, raw_workbook("anvp.xlsx", "ANVP", "National", sheets={"Appels à projet": call}),
+               raw_workbook("aux.xlsx", "Auxilia", "National", sheets={"Appels à projet": call}))
+    assert cons.tables["calls"].joint_duplicate.tolist() == [False, True]
