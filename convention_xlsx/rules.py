@@ -153,13 +153,18 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list
     issues: list[tuple[int, RowIssue]] = []
     if not sheet.joint_key or table.empty:
         return mask, issues
-    keyed = table.dropna(subset=[k for k in sheet.joint_key if sheet.column(k).required])
+    # A record is joint when it says so (Associations « ANVP et Auxilia », Portage « Commun »);
+    # an action outside any establishment has no place to match on: it is never merged.
+    keyed = table.dropna(subset=list(sheet.joint_key))
+    if sheet.joint_when is not None:
+        column, value = sheet.joint_when
+        keyed = keyed[keyed[column] == value]
     detail = [c.key for c in sheet.data_columns if c.key not in sheet.joint_key and not c.free_text]
     # Only keys reported by both associations can hold a joint record: select them at once
     # (one pass) rather than looking at each of the thousands of single-report groups.
-    both = keyed.groupby(list(sheet.joint_key), dropna=False, sort=False)["association"].transform("nunique")
+    both = keyed.groupby(list(sheet.joint_key), sort=False)["association"].transform("nunique")
     keyed = keyed[both.to_numpy() > 1]
-    for _, group in keyed.groupby(list(sheet.joint_key), dropna=False, sort=False):
+    for _, group in keyed.groupby(list(sheet.joint_key), sort=False):
         if group["association"].nunique() < 2:
             continue
         first_assoc = group["association"].iloc[0]
@@ -172,7 +177,8 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list
             if differing:
                 issues.append((index, RowIssue(
                     "commun-divergent", sheet.joint_key[0],
-                    f"Cet enregistrement commun est aussi déclaré par {first_assoc} ({kept['section']}, "
+                    f"Cet enregistrement commun est aussi déclaré par {with_article(first_assoc)} "
+                    f"({kept['section']}, "
                     f"ligne {kept['excel_row']}) avec d'autres valeurs pour : {', '.join(differing)}. "
                     "Il ne compte qu'une fois : accordez-vous sur les chiffres.",
                 )))
@@ -190,9 +196,14 @@ def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, 
             if said is not None and bool(said) != bool(row[column]):
                 yield index, RowIssue(
                     "presence-divergente", column,
-                    f"Pour {row.establishment}, {own} déclare {'une' if said else 'aucune'} présence : "
+                    f"Pour {row.establishment}, {with_article(own)} déclare {'une' if said else 'aucune'} présence : "
                     f"c'est sa déclaration qui fait foi. Vérifiez avec la section {own}.",
                 )
+
+
+def with_article(association: str) -> str:
+    """« l'ANVP », « Auxilia »: how the associations are named in a sentence."""
+    return "l'ANVP" if association == "ANVP" else association
 
 
 def _same(a: object, b: object) -> bool:

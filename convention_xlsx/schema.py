@@ -94,6 +94,9 @@ class Sheet:
     columns: tuple[Column, ...] = ()
     prepared_rows: int = 0
     joint_key: tuple[str, ...] = ()
+    joint_when: tuple[str, str] | None = None
+    """(column key, value) that marks a record as joint; None: every record of the sheet is
+    (a meeting with the direction, a joint training). Only joint records are de-duplicated."""
 
     @property
     def data_columns(self) -> tuple[Column, ...]:
@@ -226,6 +229,7 @@ ACTIONS = Sheet(
     help="Les actions menées, communes ou non (§1 et §3 de la convention).",
     prepared_rows=EVENT_ROWS,
     joint_key=("date", "establishment", "action_type"),
+    joint_when=("associations", JOINT),
     columns=(
         _c("date", "Date", Kind.DATE, "Date de l'action (jj/mm/aaaa).", required=True,
            in_period=True, not_future=True, width=12),
@@ -351,6 +355,10 @@ COMMUNICATION = Sheet(
 
 CALL_STATUSES = ("En préparation", "Déposé", "Accepté", "Refusé")
 ACCEPTED = "Accepté"
+FILED_STATUSES = CALL_STATUSES[1:]
+"""A call counts as filed once it left preparation."""
+JOINT_CARRIER = "Commun"
+CARRIERS = (JOINT_CARRIER, "ANVP", "Auxilia")
 
 CALLS = Sheet(
     key="calls",
@@ -358,6 +366,7 @@ CALLS = Sheet(
     help="Les réponses aux appels à projet de financeurs publics ou privés (§4).",
     prepared_rows=EVENT_ROWS,
     joint_key=("filed", "funder"),  # a joint call is often reported by both head offices
+    joint_when=("carrier", JOINT_CARRIER),
     columns=(
         _c("filed", "Date de dépôt", Kind.DATE, "Date de dépôt du dossier (jj/mm/aaaa).",
            required=True, in_period=True, not_future=True, width=14),
@@ -366,7 +375,7 @@ CALLS = Sheet(
            choices=("Public", "Privé"), width=16),
         _c("title", "Intitulé", Kind.TEXT, "Intitulé du projet.", free_text=True, width=34),
         _c("carrier", "Portage", Kind.CHOICE, "Qui porte le dossier.",
-           choices=("Commun", "ANVP", "Auxilia"), required=True, width=14),
+           choices=CARRIERS, required=True, width=14),
         _c("requested", "Montant demandé (€)", Kind.AMOUNT, "Montant demandé en euros.", width=18),
         _c("status", "Statut", Kind.CHOICE, "Où en est le dossier.", choices=CALL_STATUSES,
            required=True, width=16),

@@ -119,3 +119,33 @@ def test_a_joint_call_reported_by_both_head_offices_counts_once(config):
     cons = run(config, raw_workbook("anvp.xlsx", "ANVP", "National", sheets={"Appels à projet": call}),
                raw_workbook("aux.xlsx", "Auxilia", "National", sheets={"Appels à projet": call}))
     assert cons.tables["calls"].joint_duplicate.tolist() == [False, True]
+
+
+def test_records_that_are_not_joint_are_never_merged(config):
+    anvp = """
+| Date       | Code établissement | Type d'action                   | Associations    |
+|------------|--------------------|---------------------------------|-----------------|
+| 15/03/2023 |                    | Prise de parole presse/radio/TV | ANVP            |
+| 16/03/2023 | CP-NANTERRE        | Autre                           | ANVP            |
+| 17/03/2023 |                    | Journées Nationales Prison      | ANVP et Auxilia |
+"""
+    auxilia = """
+| Date       | Code établissement | Type d'action                   | Associations    |
+|------------|--------------------|---------------------------------|-----------------|
+| 15/03/2023 |                    | Prise de parole presse/radio/TV | Auxilia         |
+| 16/03/2023 | CP-NANTERRE        | Autre                           | Auxilia         |
+| 17/03/2023 |                    | Journées Nationales Prison      | ANVP et Auxilia |
+"""
+    calls = """
+| Date de dépôt | Financeur | Portage | Statut |
+|---------------|-----------|---------|--------|
+| 10/10/2022    | Région    | {}      | Déposé |
+"""
+    cons = run(config,
+               raw_workbook("anvp.xlsx", "ANVP", "National", sheets={"Actions": anvp, "Appels à projet": calls.format("ANVP")}),
+               raw_workbook("aux.xlsx", "Auxilia", "National", sheets={"Actions": auxilia,
+                                                                        "Appels à projet": calls.format("Auxilia")}))
+    # Each association's own action, and a joint one with no establishment, all count.
+    assert not cons.tables["actions"].joint_duplicate.any()
+    assert not cons.tables["calls"].joint_duplicate.any()
+    assert "commun-divergent" not in [f.code for f in cons.report.findings]
