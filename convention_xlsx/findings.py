@@ -55,11 +55,15 @@ _CODES = (
              "Une colonne facultative est absente d'une feuille : elle est considérée comme vide."),
     CodeInfo("feuille-renommee", W, "feuille",
              "Une feuille du modèle a été renommée : elle est reconnue à ses en-têtes et lue."),
+    CodeInfo("feuille-inconnue", W, "feuille",
+             "Une feuille qui ne fait pas partie du modèle contient des données : elle n'est pas lue."),
     CodeInfo("colonne-en-double", W, "feuille", "Le même en-tête figure deux fois dans une feuille."),
     CodeInfo("formule-sans-valeur", W, "cellule",
              "Une formule sans valeur calculée : le classeur doit être ré-enregistré par Excel ou LibreOffice."),
     # Section sheet fields.
     CodeInfo("champ-section-manquant", W, "cellule", "Une information de la feuille « Section » est vide."),
+    CodeInfo("date-mise-a-jour-future", W, "cellule",
+             "La date de mise à jour est postérieure au jour du traitement : la date du fichier est utilisée."),
     # Cells: an erreur rejects the row.
     CodeInfo("valeur-obligatoire", E, "ligne", "Une valeur obligatoire est vide."),
     CodeInfo("valeur-hors-liste", E, "ligne", "La valeur n'est pas dans la liste déroulante."),

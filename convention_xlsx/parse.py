@@ -82,7 +82,7 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
             message="Ce classeur n'a pas de feuille « Section » : ce n'est pas un rapport de section. "
             "Demandez à la section d'utiliser le modèle (convention-xlsx modele).")
         return out
-    _read_section(section_sheet, raw, out, add)
+    _read_section(section_sheet, raw, ctx, out, add)
     if out.rejected:
         return out
     known = {fold(s.name) for s in schema.SHEETS} | {fold(schema.LISTS_SHEET_NAME)}
@@ -102,13 +102,30 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
                 "Repartez du modèle si elle a été supprimée.")
             continue
         _read_table(sheet, found, ctx, out, add)
+    for extra in unmatched:
+        _unknown_sheet(extra, add)
     return out
+
+
+def _unknown_sheet(raw_sheet: RawSheet, add: Callable) -> None:
+    """A sheet outside the template that holds something: say that it is not read."""
+    if not any(not norm.is_blank(v) for cells in raw_sheet.rows for v in cells):
+        return
+    like = next((s for s in schema.TABLE_SHEETS if (h := _find_header(s, raw_sheet)) and len(h[1]) >= 3), None)
+    if like is not None:
+        message = (f"La feuille « {raw_sheet.name} » a les en-têtes de « {like.name} » mais n'est pas lue : "
+                   f"recopiez ses lignes dans la feuille « {like.name} ».")
+    else:
+        message = f"La feuille « {raw_sheet.name} » ne fait pas partie du modèle : son contenu n'est pas lu."
+    add("feuille-inconnue", sheet=raw_sheet.name, message=message, suggestion=like.name if like else "")
 
 
 # --- Section ------------------------------------------------------------------------------------
 
 
-def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, out: ParsedWorkbook, add: Callable) -> None:
+def _section_values(raw_sheet: RawSheet) -> dict[str, tuple[object, str]]:
+    """Field key → (value, A1 reference of the value): each label found in the first columns,
+    its value the next non-empty cell to its right."""
     labels = {fold(c.label): c for c in schema.SECTION.columns}
     values: dict[str, tuple[object, str]] = {}
     for r, cells in enumerate(raw_sheet.rows, start=1):
@@ -123,57 +140,66 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, out: ParsedWorkbook, ad
                     break
             values[col.key] = (value, ref)
             break
+    return values
+
+
+def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: ParsedWorkbook,
+                  add: Callable) -> None:
+    values = _section_values(raw_sheet)
     sheet = raw_sheet.name
 
-    def field_value(key: str) -> tuple[object, str]:
-        return values.get(key, (None, ""))
+    def field(key: str) -> tuple[object, str, str]:
+        value, ref = values.get(key, (None, ""))
+        return value, ref, schema.SECTION.column(key).label
 
-    assoc_raw, ref = field_value("association")
-    if norm.is_blank(assoc_raw):
+    def reject(ref: str, label: str, message: str, value: object = None, suggestion: str = "") -> None:
         out.rejected = True
-        add("section-invalide", sheet=sheet, cell=ref, column="Association",
-            message="L'association n'est pas indiquée dans la feuille « Section » : choisissez ANVP ou "
-            "Auxilia.")
-        return
+        add("section-invalide", sheet=sheet, cell=ref, column=label,
+            value="" if value is None else str(value), message=message, suggestion=suggestion)
+
+    assoc_raw, ref, label = field("association")
+    choices = " ou ".join(schema.ASSOCIATIONS)
+    if norm.is_blank(assoc_raw):
+        return reject(ref, label, f"L'association n'est pas indiquée dans la feuille « {sheet} » : choisissez "
+                      f"{choices}.")
     assoc = norm.to_choice(assoc_raw, schema.ASSOCIATIONS)
     if isinstance(assoc, norm.Problem):
-        out.rejected = True
-        add("section-invalide", sheet=sheet, cell=ref, column="Association", value=str(assoc_raw),
-            message=f"Association « {assoc_raw} » inconnue : choisissez ANVP ou Auxilia.",
-            suggestion=assoc.suggestion)
-        return
+        return reject(ref, label, f"Association « {assoc_raw} » inconnue : choisissez {choices}.", assoc_raw,
+                      assoc.suggestion)
     out.association = assoc
-    name_raw, ref = field_value("section_name")
+    name_raw, ref, label = field("section_name")
     if norm.is_blank(name_raw):
-        out.rejected = True
-        add("section-invalide", sheet=sheet, cell=ref, column="Nom de la section",
-            message="Le nom de la section est vide dans la feuille « Section » : saisissez-le "
-            "(« National » pour le siège).")
-        return
+        return reject(ref, label, f"« {label} » est vide dans la feuille « {sheet} » : saisissez-le "
+                      "(« National » pour le siège).")
     out.section = norm.to_text(name_raw)
-    email_raw, ref = field_value("email")
+    email_raw, ref, label = field("email")
     if not norm.is_blank(email_raw):
         out.email = norm.to_text(email_raw)
         if not norm.is_email(out.email):
-            add("courriel-invalide", sheet=sheet, cell=ref, column="Courriel", value=out.email,
+            add("courriel-invalide", sheet=sheet, cell=ref, column=label, value=out.email,
                 message="Cette adresse de courriel ne semble pas valide (exemple : nom@exemple.org).")
-    updated_raw, ref = field_value("updated")
+    updated_raw, ref, label = field("updated")
     updated = None if norm.is_blank(updated_raw) else norm.to_date(updated_raw)
-    if isinstance(updated, dt.date):
+    if isinstance(updated, dt.date) and updated > ctx.period.today:
+        add("date-mise-a-jour-future", sheet=sheet, cell=ref, column=label, value=f"{updated:%d/%m/%Y}",
+            message=f"La date de mise à jour ({updated:%d/%m/%Y}) est postérieure au jour du traitement "
+            f"({ctx.period.today:%d/%m/%Y}) : corrigez-la. En attendant, la date du fichier est utilisée.")
+    elif isinstance(updated, dt.date):
         out.updated = updated
     else:
-        add("champ-section-manquant", sheet=sheet, cell=ref, column="Date de mise à jour",
+        add("champ-section-manquant", sheet=sheet, cell=ref, column=label,
             value="" if updated is None else str(updated_raw),
-            message="La date de mise à jour est vide ou illisible : saisissez la date du jour "
-            "(jj/mm/aaaa). En attendant, la date du fichier est utilisée.")
-    version_raw, _ = field_value("template_version")
+            message=f"« {label} » est vide ou illisible : saisissez la date du jour (jj/mm/aaaa). En attendant, "
+            "la date du fichier est utilisée.")
+    version_raw, _, label = field("template_version")
     version = "" if norm.is_blank(version_raw) else norm.to_text(version_raw)
-    out.template_version = version or raw.properties.get(schema.SECTION.column("template_version").label, "")
+    out.template_version = version or raw.properties.get(label, "")
     if out.template_version != schema.TEMPLATE_VERSION:
-        add("version-modele", sheet=sheet, column="Version du modèle", value=out.template_version,
+        add("version-modele", sheet=sheet, column=label, value=out.template_version,
             message=f"Ce classeur vient de la version « {out.template_version or 'inconnue'} » du modèle "
             f"(actuelle : {schema.TEMPLATE_VERSION}) : il est lu, mais envoyez le nouveau modèle à la "
             "section.")
+    return None
 
 
 # --- tables -------------------------------------------------------------------------------------

@@ -198,3 +198,21 @@ def test_a_cp_mandate_is_judged_current_at_the_arrete(ctx):
     assert "cp-sans-adhesion-ni-mandat" not in [f.code for f in parse_workbook(raw, at_end).findings]
     today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)))
     assert "cp-sans-adhesion-ni-mandat" in [f.code for f in parse_workbook(raw, today_only).findings]
+
+
+def test_a_sheet_outside_the_template_that_holds_data_is_reported(ctx):
+    copy = """
+| Date       | Code établissement | Type d'action | Associations |
+|------------|--------------------|---------------|--------------|
+| 15/03/2023 | CP-NANTERRE        | Autre         | ANVP         |
+"""
+    raw = raw_workbook(sheets={"Actions (2)": copy, "Brouillon": [["notes"]], "Vide": [[None]]})
+    parsed = parse_workbook(raw, ctx)
+    assert flat(parsed, "code", "sheet", "suggestion") == [
+        ("feuille-inconnue", "Actions (2)", "Actions"), ("feuille-inconnue", "Brouillon", "")]
+
+
+def test_an_update_date_after_the_day_of_the_run_is_not_trusted(ctx):
+    parsed = parse_workbook(raw_workbook(updated="01/01/2027"), ctx)
+    assert flat(parsed, "code", "cell") == [("date-mise-a-jour-future", "B6")]
+    assert parsed.updated is None and not parsed.rejected
