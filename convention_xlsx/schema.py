@@ -183,8 +183,10 @@ ROLES = (
     "Président de section ANVP",
     "Formateur Auxilia",
 )
-CP_ROLES = ("Correspondant de prison Auxilia", "Visiteur et correspondant")
-VISITOR_ROLES = ("Visiteur ANVP", "Visiteur et correspondant")
+VISITOR_AND_CP = ROLES[2]
+"""A visitor who is also Auxilia's correspondent (§1: one person may hold both roles)."""
+CP_ROLES = (ROLES[1], VISITOR_AND_CP)
+VISITOR_ROLES = (ROLES[0], VISITOR_AND_CP)
 
 VOLUNTEERS = Sheet(
     key="volunteers",

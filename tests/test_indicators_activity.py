@@ -82,3 +82,17 @@ def test_calls_filed_won_amounts_and_joint():
     c = compute(consolidation([f], arrete=ARRETE)).calls
     assert (c.filed, c.won, c.requested, c.granted, c.joint_filed, c.joint_won, c.in_preparation) == (
         3, 1, 30000.0, 8000.0, 2, 1, 1)
+
+
+
+def test_figures_never_reach_past_the_convention_end():
+    import datetime as dt
+
+    from factories import consolidation
+
+    from convention_xlsx.indicators import compute
+
+    cons = consolidation([], arrete=dt.date(2030, 1, 1))
+    figures = compute(cons)
+    assert len(figures.news) == 12  # T1 2021 … T4 2023, not 37 quarters up to 2030
+    assert figures.actions_year.actions == 0

@@ -12,12 +12,23 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import ACCEPTED, ACTION_TYPES, ASSOCIATIONS, JOINT, NEWS, NO
+from ..schema import (
+    ACCEPTED,
+    ACTION_TYPES,
+    ASSOCIATIONS,
+    CARRIERS,
+    FILED_STATUSES,
+    JOINT,
+    JOINT_CARRIER,
+    NEWS,
+    NO,
+    REPRESENTED_ANVP,
+    REPRESENTED_AUXILIA,
+)
 from .common import Quarter, between, count_sum, months, quarters, share
 
-FILED_STATUSES = ("Déposé", ACCEPTED, "Refusé")
-JOINT_CARRIER = "Commun"
-CARRIERS = (JOINT_CARRIER, "ANVP", "Auxilia")
+BY_THE_OTHER = (REPRESENTED_ANVP[-1], REPRESENTED_AUXILIA[-1])
+"""« Par Auxilia », « Par l'ANVP »: represented by the other association."""
 
 BOTH, ANVP_ONLY, AUXILIA_ONLY, NONE = "Les deux", "ANVP seule", "Auxilia seule", "Aucune"
 REPRESENTATION = (BOTH, ANVP_ONLY, AUXILIA_ONLY, NONE)
@@ -29,7 +40,7 @@ def represented(value: object) -> bool:
 
 
 def by_other(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("Par ")
+    return value in BY_THE_OTHER
 
 
 def representation(anvp: object, auxilia: object) -> str:

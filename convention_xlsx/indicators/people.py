@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..consolidate import Consolidation
-from ..schema import CP_ROLES, VISITOR_ROLES
+from ..schema import CP_ROLES, VISITOR_AND_CP, VISITOR_ROLES
 from ..text import fold
 from .common import counted, share
 
-VISITOR_CP = "Visiteur et correspondant"
+VISITOR_CP = VISITOR_AND_CP
 
 CURRENT, EXPIRING, EXPIRED, FUTURE = "en cours", "à renouveler", "expiré", "à venir"
 MANDATE_STATES = (EXPIRING, CURRENT, EXPIRED, FUTURE)
