@@ -71,8 +71,9 @@ def test_returns_annotate_the_faulty_workbooks(run):
     wb = openpyxl.load_workbook(returns / ("auxilia_nanterre" + SUFFIX))
     assert wb.sheetnames[0] == TO_FIX
     actions = wb["Actions"]
-    for ref in ("C3", "A4", "B5", "E5"):
-        assert actions[ref].comment is not None, ref
+    expected = {"C3": "liste déroulante", "A4": "hors de la période", "B5": "référentiel", "E5": "négatif"}
+    for ref, words in expected.items():
+        assert words in actions[ref].comment.text, ref
         assert actions[ref].fill.fgColor.rgb.endswith("F4B6B6")
     assert "Rencontre quartier arrivants" in actions["C3"].comment.text
     listed = [(r[1], r[2]) for r in wb[TO_FIX].iter_rows(min_row=5, values_only=True)]
