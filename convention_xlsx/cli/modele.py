@@ -8,6 +8,7 @@ import click
 
 from .. import schema
 from ..config import Config
+from ..errors import describe_os_error
 from ..template import TemplateError, write_template
 from ..text import ascii_name
 from . import main
@@ -29,7 +30,7 @@ def _write(path: Path, config: Config, **prefill: object) -> None:
         option = _OPTION_OF.get(err.field)
         raise click.UsageError(f"{option} : {err}" if option else str(err)) from err
     except OSError as err:
-        raise click.ClickException(f"Impossible d'écrire {path} : {err.strerror or err}.") from err
+        raise click.ClickException(f"Impossible d'écrire {path} : {describe_os_error(err)}.") from err
 
 
 @main.command("modele")

@@ -18,6 +18,7 @@ from pathlib import Path
 import python_calamine as calamine
 from defusedxml import ElementTree
 
+from ..errors import describe_os_error
 from .decrypt import decrypt, is_encrypted
 from .formulas import uncached_formulas
 from .limits import DEFAULT_LIMITS, MIB, Limits, ReadProblem
@@ -84,7 +85,7 @@ def _read_bytes(path: Path, info: FileInfo, limits: Limits) -> bytes:
             info.sha256, info.format = described.sha256, described.format
     except OSError as err:
         raise ReadProblem("fichier-illisible",
-                          f"Le fichier n'a pas pu être ouvert ({err.strerror or err}) : vérifiez qu'il "
+                          f"Le fichier n'a pas pu être ouvert ({describe_os_error(err)}) : vérifiez qu'il "
                           "n'est pas ouvert ailleurs et que vous avez le droit de le lire.") from err
     if info.size > limits.max_file_bytes:
         raise too_big(f"{info.size // MIB} Mio sur le disque, au plus {limits.max_file_bytes // MIB}")
