@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .errors import describe_os_error
 from .schema import ASSOCIATIONS
 from .text import closest, fold
 
@@ -148,7 +150,9 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         text = path.read_text("utf-8")
     except OSError as err:
-        raise ConfigError(f"Impossible de lire la configuration {path} : {err.strerror}.") from err
+        raise ConfigError(f"Impossible de lire la configuration {path} : {describe_os_error(err)}.") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"La configuration {path} n'est pas un texte UTF-8 : enregistrez-la en UTF-8.") from err
     return parse_config(text, base=path.parent, source=str(path))
 
 
@@ -157,36 +161,85 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"La configuration {source} n'est pas un fichier TOML valide : {err}.") from err
-    conv = data.get("convention", {})
+        raise ConfigError(_toml_message(err, source)) from err
+    conv = _table(data, "convention", source)
     try:
         start, end = conv["debut"], conv["fin"]
     except KeyError as err:
         raise ConfigError(
             f"La configuration {source} doit donner [convention] debut et fin (aaaa-mm-jj)."
         ) from err
-    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+    if (not _is_day(start) or not _is_day(end)) or end < start:
         raise ConfigError(
-            f"Dans {source}, [convention] debut et fin doivent être des dates (aaaa-mm-jj), "
+            f"Dans {source}, [convention] debut et fin doivent être des dates sans heure (aaaa-mm-jj), "
             "la fin après le début."
         )
     referentiel = load_referentiel(_referentiel_path(conv.get("referentiel"), base))
     referentiel = Referentiel(
         referentiel.establishments, referentiel.source, str(conv.get("date_referentiel", ""))
     )
-    thresholds = data.get("seuils", {})
-    sections = tuple(_section(s, source, referentiel) for s in data.get("sections", []))
+    thresholds = _table(data, "seuils", source)
+    raw_sections = data.get("sections", [])
+    if not isinstance(raw_sections, list) or not all(isinstance(s, dict) for s in raw_sections):
+        raise ConfigError(f"Dans {source}, les sections s'écrivent chacune sous un titre [[sections]].")
+    sections = tuple(_section(s, source, referentiel) for s in raw_sections)
+    seen: set[tuple[str, str]] = set()
+    for section in sections:
+        if section.key in seen:
+            raise ConfigError(
+                f"Dans {source}, la section {section.association} « {section.name} » est listée deux fois "
+                "(les noms sont comparés sans accents ni majuscules) : gardez-en une seule."
+            )
+        seen.add(section.key)
     return Config(
         title=str(conv.get("titre", "Convention de partenariat ANVP – Auxilia")),
         period_start=start,
         period_end=end,
-        mandate_expiry_days=int(thresholds.get("mandat_expiration_jours", 60)),
-        report_day=int(thresholds.get("jour_envoi", 5)),
-        referents={str(k): str(v) for k, v in data.get("referents", {}).items()},
+        mandate_expiry_days=_integer(thresholds, "mandat_expiration_jours", 60, 0, None, source),
+        report_day=_integer(thresholds, "jour_envoi", 5, 1, 28, source),
+        referents={str(k): str(v) for k, v in _table(data, "referents", source).items()},
         sections=sections,
         referentiel=referentiel,
         source=source,
     )
+
+
+_TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _toml_message(err: Exception, source: str) -> str:
+    """tomllib's error in French: only the place is taken from its English sentence."""
+    place = _TOML_PLACE.search(str(err))
+    where = f" (ligne {place.group(1)}, colonne {place.group(2)})" if place else ""
+    return (
+        f"La configuration {source} n'est pas un fichier TOML valide{where} : vérifiez les crochets "
+        "des titres, les guillemets des textes et les signes = (voir modeles/convention.toml)."
+    )
+
+
+def _is_day(value: object) -> bool:
+    """A TOML date (``2021-01-01``), not a date with a time, which is a ``datetime``."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _table(data: dict, key: str, source: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"Dans {source}, {key} doit être une table, sous un titre [{key}].")
+    return value
+
+
+def _integer(table: dict, key: str, default: int, low: int, high: int | None, source: str) -> int:
+    """An integer threshold of [seuils], between ``low`` and ``high`` (inclusive)."""
+    value = table.get(key, default)
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value and (high is None or value <= high)
+    if not ok:
+        bounds = f"entre {low} et {high}" if high is not None else f"supérieur ou égal à {low}"
+        raise ConfigError(
+            f"Dans {source}, [seuils] {key} doit être un nombre entier {bounds}, sans guillemets "
+            f"(trouvé : « {value} »)."
+        )
+    return value
 
 
 def _section(raw: dict, source: str, referentiel: Referentiel) -> ExpectedSection:
@@ -199,7 +252,13 @@ def _section(raw: dict, source: str, referentiel: Referentiel) -> ExpectedSectio
     name = str(raw.get("nom", "")).strip()
     if not name:
         raise ConfigError(f"Dans {source}, une section {association} n'a pas de nom (clé nom).")
-    codes = tuple(str(c) for c in raw.get("etablissements", []))
+    raw_codes = raw.get("etablissements", [])
+    if not isinstance(raw_codes, list) or not all(isinstance(c, str) for c in raw_codes):
+        raise ConfigError(
+            f"Dans {source}, la section {association} {name} : etablissements doit être une liste de "
+            'codes entre crochets, par exemple etablissements = ["MA-AGEN"].'
+        )
+    codes = tuple(c.strip() for c in raw_codes)
     for code in codes:
         if code not in referentiel:
             hint = referentiel.suggest(code)
@@ -227,7 +286,9 @@ def load_referentiel(path: Path | None = None) -> Referentiel:
         try:
             text, source = Path(path).read_text("utf-8-sig"), str(path)
         except OSError as err:
-            raise ConfigError(f"Impossible de lire le référentiel {path} : {err.strerror}.") from err
+            raise ConfigError(f"Impossible de lire le référentiel {path} : {describe_os_error(err)}.") from err
+        except UnicodeDecodeError as err:
+            raise ConfigError(f"Le référentiel {path} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from err
     rows = list(csv.DictReader(text.splitlines()))
     needed = {"code", "nom", "type", "commune", "departement", "disp"}
     if not rows or not needed <= set(rows[0]):
