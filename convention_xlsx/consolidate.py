@@ -54,7 +54,18 @@ class Consolidation:
 
 
 def default_arrete(config: Config, today: dt.date) -> tuple[dt.date, str]:
-    """Today, or the convention's end when today is past it (with a French note saying so)."""
+    """Today, or the convention's end when today is past it (with a French note saying so).
+
+    Raises :class:`~convention_xlsx.errors.ArreteError` when the convention has not started
+    yet: no date of arrêté falls inside it.
+    """
+    from .errors import ArreteError
+
+    if today < config.period_start:
+        raise ArreteError(
+            f"La convention ne commence que le {config.period_start:%d/%m/%Y} : il n'y a encore rien à "
+            "arrêter (vérifiez [convention] debut dans la configuration)."
+        )
     if today > config.period_end:
         return config.period_end, (
             f"La convention a pris fin le {config.period_end:%d/%m/%Y} : le tableau de bord est arrêté "

@@ -8,10 +8,21 @@ from pathlib import Path
 import click
 
 from ..atomic import scratch_path
-from ..consolidate import consolidate_folder, default_arrete
+from ..consolidate import consolidate_folder
 from ..privacy import OUTPUT_PASSWORD_ENV, anonymise, encrypt_workbook
 from . import main
-from .options import config_option, input_options, open_config, output_password_from_env, password_from_env
+from .options import (
+    DateType,
+    config_option,
+    input_options,
+    open_config,
+    output_password_from_env,
+    password_from_env,
+    refuse_inside,
+    require_inputs,
+    resolve_arrete,
+    writing,
+)
 from .outputs import (
     carried_observations,
     check_bilan_year,
@@ -33,15 +44,16 @@ def default_output(arrete: dt.date, edition: str = "complete") -> Path:
 @main.command("consolider")
 @click.argument("dossier", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--sortie", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Classeur du tableau de bord à écrire (par défaut sorties/tableau_de_bord_AAAA-MM.xlsx).")
-@click.option("--arrete", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Date d'arrêté des chiffres, AAAA-MM-JJ (par défaut aujourd'hui, ou la fin de la "
-              "convention si elle est passée).")
+              help="Classeur .xlsx du tableau de bord à écrire, hors de DOSSIER (par défaut "
+              "sorties/tableau_de_bord_AAAA-MM.xlsx).")
+@click.option("--arrete", type=DateType(),
+              help="Date d'arrêté des chiffres, AAAA-MM-JJ ou JJ/MM/AAAA, dans la période de la convention "
+              "et au plus aujourd'hui (par défaut aujourd'hui, ou la fin de la convention si elle est passée).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrire aussi le rapport (comptes et anomalies) en JSON dans ce fichier.")
 @click.option("--retours", "returns_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Écrire dans ce dossier, pour chaque classeur en anomalie, une copie annotée à renvoyer "
-              "à la section.")
+              help="Écrire dans ce dossier, hors de DOSSIER, pour chaque classeur en anomalie, une copie "
+              "annotée à renvoyer à la section.")
 @click.option("--strict", is_flag=True, help="Sortir avec le code 1 s'il reste au moins une erreur.")
 @click.option("--anonymiser", is_flag=True,
               help="Remplacer les noms des bénévoles par leurs initiales dans le tableau de bord.")
@@ -50,7 +62,7 @@ def default_output(arrete: dt.date, edition: str = "complete") -> Path:
 @dashboard_options
 @input_options
 @config_option
-def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, json_path: Path | None,
+def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_path: Path | None,
                returns_dir: Path | None, strict: bool, anonymiser: bool, chiffrer: bool, no_history: bool,
                bilan_year: int | None, previous: Path | None, edition: str, pdf: bool, quiet: bool,
                ask_password: bool, config_path: Path | None) -> None:
@@ -71,29 +83,35 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
     if pdf and chiffrer:
         raise click.UsageError("--pdf et --chiffrer ne vont pas ensemble : le PDF ne pourrait pas être protégé "
                                "par le mot de passe. Produisez le classeur chiffré sans --pdf.")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"le tableau de bord est un classeur Excel : donnez un nom en .xlsx (reçu {output}).",
+                                 param_hint="-o")
     config = open_config(config_path)
-    password = password_from_env(ask_password)
-    output_password = output_password_from_env() if chiffrer else None
     today = dt.date.today()
-    if arrete is None:
-        day, note = default_arrete(config, today)
-        if note:
-            click.echo(note)
-    else:
-        day = arrete.date()
+    day, note = resolve_arrete(arrete, config, today)
     year = check_bilan_year(bilan_year, config, day.year)
     output = output or default_output(day, edition)
+    refuse_inside(output, dossier, "-o", "le tableau de bord")
+    refuse_inside(returns_dir, dossier, "--retours", "le dossier des retours")
+    refuse_inside(json_path, dossier, "--json", "le rapport JSON")
+    require_inputs(dossier)
+    password = password_from_env(ask_password)
+    output_password = output_password_from_env() if chiffrer else None
+    if note:
+        click.echo(note)
     with progress_bar(quiet) as progress:
         cons = consolidate_folder(dossier, config, arrete=day, today=today, password=password,
                                   progress=progress)
     report = cons.report
     if json_path is not None:
-        write_json(report, json_path)
+        with writing(json_path):
+            write_json(report, json_path)
     echo_report(report)
     if returns_dir is not None:  # before the dashboard, whose anomalies link to these copies
         from ..returns import write_returns
 
-        cons.returns = write_returns(cons, dossier, returns_dir)
+        with writing(returns_dir):
+            cons.returns = write_returns(cons, dossier, returns_dir)
         click.echo(f"{len(cons.returns)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
     shown = anonymise(cons) if anonymiser else cons
     db = history_path(output)
@@ -101,17 +119,25 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.datetime | None, j
     observations = carried_observations(previous, output, output_password)
     options = {"edition": edition, "observations": observations}
     if output_password:
-        with scratch_path(output.parent, ".xlsx") as plain:
+        with writing(output), scratch_path(output.parent, ".xlsx") as plain:
             write_dashboard(shown, plain, figures, **options)
             encrypt_workbook(plain, output, output_password)
         click.echo(f"Tableau de bord chiffré écrit : {output} (arrêté au {day:%d/%m/%Y}).")
     else:
-        write_dashboard(shown, output, figures, **options)
+        with writing(output):
+            write_dashboard(shown, output, figures, **options)
         click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
-    if not no_history:
-        record_history(db, figures, cons)
+    if no_history:
+        pass
+    elif report.files_read == 0:
+        click.echo("Historique : rien d'enregistré, car aucun classeur n'a pu être lu ; les chiffres "
+                   f"déjà enregistrés pour {day:%m/%Y} sont gardés.")
+    else:
+        with writing(db):
+            record_history(db, figures, cons)
     if pdf:
-        write_summary_pdf(shown, figures, output.with_suffix(".pdf"), edition)
+        with writing(output.with_suffix(".pdf")):
+            write_summary_pdf(shown, figures, output.with_suffix(".pdf"), edition)
     if strict and not report.valid:
         raise SystemExit(1)
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from ..errors import describe_os_error
 from . import main
-from .options import config_option, open_config
+from .options import config_option, open_config, refuse_inside, resolve_arrete, writing
 from .printing import echo_counts, progress_bar
 
 DEMO_DIR = Path("sorties") / "demo"
@@ -32,7 +33,7 @@ SHOWN = 5
               "est écrite à côté : convention.toml dans le dossier parent.")
 @click.option("-o", "--sortie", "output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("sorties") / "tableau_de_bord_demo.xlsx", show_default=True,
-              help="Tableau de bord à écrire.")
+              help="Tableau de bord à écrire, hors du dossier --entrees.")
 @click.option("--sections", type=click.IntRange(min=6), default=None,
               help="Nombre de sections attendues (par défaut l'échelle nationale : environ 250).")
 @click.option("--graine", type=int, default=1, show_default=True,
@@ -48,13 +49,15 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     nombres négatifs…), une section en retard, une section manquante et une section qui
     a envoyé deux fois son classeur. Aucune personne réelle, jamais une personne détenue.
     """
-    from ..consolidate import consolidate_folder, default_arrete
+    from ..consolidate import consolidate_folder
     from ..dashboard import write_dashboard
     from ..demo import plan_demo
     from ..demo.files import DemoError, clear_previous, write_config, write_workbooks
 
+    refuse_inside(output, inputs, "-o", "le tableau de bord")
     base = open_config(config_path)
     today = dt.date.today()
+    resolve_arrete(None, base, today)  # the convention must have started: a French usage error otherwise
     config_file = inputs.parent / "convention.toml"
     started = time.perf_counter()
     plan = plan_demo(base, seed=graine, sections=sections, today=today)
@@ -67,18 +70,20 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
         raise click.ClickException(str(err)) from err
     except OSError as err:
         raise click.ClickException(f"Impossible d'écrire la démonstration dans {inputs} : "
-                                   f"{err.strerror or err}.") from err
+                                   f"{describe_os_error(err)}.") from err
     written = time.perf_counter() - started
     click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en {written:.0f} s "
                f"(graine {graine}, {len(plan.expected)} sections attendues, configuration {config_file}).")
 
-    arrete, note = default_arrete(config, today)
+    arrete, note = resolve_arrete(None, config, today)
     if note:
         click.echo(note)
     with progress_bar(quiet) as progress:
         cons = consolidate_folder(inputs, config, arrete=arrete, today=today, progress=progress)
-    figures = _with_history(cons, output.parent / DEMO_HISTORY)
-    write_dashboard(cons, output, figures)
+    with writing(output.parent / DEMO_HISTORY):
+        figures = _with_history(cons, output.parent / DEMO_HISTORY)
+    with writing(output):
+        write_dashboard(cons, output, figures)
     report = cons.report
     _echo_summary(plan, report)
     echo_counts(report)

@@ -29,7 +29,7 @@ _SINGULAR = {
     "No such command {name!r}.": "Commande inconnue : {name!r}.",
     "No such option {name!r}.": "Option inconnue : {name!r}.",
     "Option {name!r} does not take a value.": "L'option {name!r} ne prend pas de valeur.",
-    "Aborted!": "Abandon.",
+    "Aborted!": "Interrompu.",
     "Error: invalid input": "Erreur : saisie invalide",
     "Error: The two entered values do not match.": "Erreur : les deux saisies diffèrent.",
     "Repeat for confirmation": "Répétez pour confirmer",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import Config, ConfigError, load_config
+from ..errors import ArreteError, describe_os_error
 
 
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,3 +73,93 @@ def output_password_from_env() -> str:
             "(aucune invite possible ici)."
         )
     return click.prompt("Mot de passe du tableau de bord", hide_input=True, confirmation_prompt=True, err=True)
+
+
+class DateType(click.ParamType):
+    """A day written AAAA-MM-JJ or JJ/MM/AAAA, with a French error (click.DateTime shows ``%Y-%m-%d``)."""
+
+    name = "AAAA-MM-JJ"
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for fmt in self.FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        self.fail(f"« {value} » n'est pas une date : écrivez AAAA-MM-JJ ou JJ/MM/AAAA.", param, ctx)
+
+
+def resolve_arrete(given: dt.date | None, config: Config, today: dt.date) -> tuple[dt.date, str]:
+    """The date of arrêté and a note to print: ``--arrete`` checked against the convention's
+    period up to today, or the default (today, or the convention's end once it is over)."""
+    try:
+        default, note = _default_arrete(config, today)
+    except ArreteError as err:
+        raise click.UsageError(str(err)) from err
+    if given is None:
+        return default, note
+    last = min(config.period_end, today)
+    if not config.period_start <= given <= last:
+        why = "la période de la convention" if last == config.period_end else "du début de la convention à aujourd'hui"
+        raise click.BadParameter(
+            f"l'arrêté du {given:%d/%m/%Y} n'est pas possible : choisissez une date entre le "
+            f"{config.period_start:%d/%m/%Y} et le {last:%d/%m/%Y} ({why}).",
+            param_hint="--arrete",
+        )
+    return given, ""
+
+
+def _default_arrete(config: Config, today: dt.date) -> tuple[dt.date, str]:
+    from ..consolidate import default_arrete
+
+    return default_arrete(config, today)
+
+
+def require_inputs(folder: Path) -> None:
+    """A French error (exit 1) when ``folder`` holds no candidate workbook at all."""
+    from ..reading.files import list_inputs
+
+    try:
+        candidates, _ = list_inputs(folder)
+    except OSError as err:
+        raise click.ClickException(f"Impossible de lire le dossier {folder} : {describe_os_error(err)}.") from err
+    if not candidates:
+        raise click.ClickException(
+            f"Aucun classeur trouvé dans {folder} (sous-dossiers compris) : vérifiez le dossier."
+        )
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it, once both are resolved (links, ``..``)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def refuse_inside(path: Path | None, folder: Path, option: str, what: str) -> None:
+    """An output inside the input folder would be read as an input the next time: refuse it."""
+    if path is not None and str(path) != "-" and inside(path, folder):
+        raise click.BadParameter(
+            f"{what} ({path}) serait dans le dossier des classeurs {folder}, où il serait lu comme un "
+            "classeur de section la prochaine fois : choisissez un emplacement hors de ce dossier.",
+            param_hint=option,
+        )
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a system error while writing ``path`` into a French error naming it (exit 1)."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno == errno.EPIPE:  # standard output closed early (``| head``): click handles it
+            raise
+        raise click.ClickException(f"Impossible d'écrire {path} : {describe_os_error(err)}.") from err

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
 from ..consolidate import consolidate_folder
 from . import main
-from .options import config_option, input_options, open_config, password_from_env
+from .options import (
+    config_option,
+    input_options,
+    open_config,
+    password_from_env,
+    refuse_inside,
+    require_inputs,
+    resolve_arrete,
+    writing,
+)
 from .printing import echo_report, progress_bar, write_json
 
 
@@ -27,12 +37,18 @@ def valider(dossier: Path, json_path: Path | None, quiet: bool, ask_password: bo
     2 en cas de mauvaise utilisation. Aucun fichier n'est modifié.
     """
     config = open_config(config_path)
+    today = dt.date.today()
+    arrete, _ = resolve_arrete(None, config, today)
+    refuse_inside(json_path, dossier, "--json", "le rapport JSON")
+    require_inputs(dossier)
     password = password_from_env(ask_password)
     with progress_bar(quiet) as progress:
-        cons = consolidate_folder(dossier, config, password=password, progress=progress)
+        cons = consolidate_folder(dossier, config, arrete=arrete, today=today, password=password,
+                                  progress=progress)
     report = cons.report
     if json_path is not None:
-        write_json(report, json_path)
+        with writing(json_path):
+            write_json(report, json_path)
     if json_path is None or str(json_path) != "-":
         echo_report(report)
         if report.valid:
