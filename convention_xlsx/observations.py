@@ -21,6 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
+from .errors import describe_os_error
 from .reading.decrypt import is_encrypted
 from .text import fold
 
@@ -78,7 +79,7 @@ def read_observations(path: Path, password: str | None = None) -> CarriedObserva
     try:
         data = path.read_bytes()
     except OSError as err:
-        out.notes.append(f"Tableau de bord précédent {path} illisible ({err.strerror or err}) : "
+        out.notes.append(f"Tableau de bord précédent {path} illisible ({describe_os_error(err)}) : "
                          "ses observations ne sont pas reprises.")
         return out
     if is_encrypted(data):

@@ -18,6 +18,7 @@ from pathlib import Path
 from .atomic import atomic_path, scratch_path
 from .consolidate import Consolidation
 from .dashboard import SUMMARY_SHEETS, write_dashboard
+from .errors import describe_os_error
 from .indicators import Figures
 
 TIMEOUT = 300.0
@@ -59,7 +60,7 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
             raise PdfError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:.0f} s : le PDF n'a pas "
                            "été produit (le classeur, lui, est écrit).") from err
         except OSError as err:
-            raise PdfError(f"LibreOffice n'a pas pu être lancé ({err.strerror or err}) : le PDF n'a pas été "
+            raise PdfError(f"LibreOffice n'a pas pu être lancé ({describe_os_error(err)}) : le PDF n'a pas été "
                            "produit (le classeur, lui, est écrit).") from err
         produced = outdir / f"{workbook.stem}.pdf"
         if done.returncode != 0 or not produced.is_file():

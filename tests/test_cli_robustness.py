@@ -197,3 +197,22 @@ def test_no_history_is_recorded_when_no_file_could_be_read(tmp_path):
     assert result.exit_code == 0, result.output
     assert "rien d'enregistré" in result.output and "aucun classeur n'a pu être lu" in result.output
     assert out.exists() and not (out.parent / "historique.sqlite").exists()
+
+
+def test_an_unexpected_error_is_a_french_message_with_the_detail_in_a_file(tmp_path, monkeypatch):
+    import re
+
+    from convention_xlsx.cli import valider as valider_module
+
+    def broken(*args, **kwargs):
+        raise ValueError("bogue interne")
+
+    monkeypatch.setattr(valider_module, "consolidate_folder", broken)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    (tmp_path / "entrees").mkdir()
+    (tmp_path / "entrees" / "a.xlsx").write_bytes(b"x")
+    result = CliRunner().invoke(main, ["valider", str(tmp_path / "entrees"), "-q"])
+    assert result.exit_code == 1
+    assert "Erreur inattendue (ValueError)" in result.output and "Traceback" not in result.output
+    (detail,) = re.findall(r"dans (\S+convention-xlsx-erreur-\S+\.txt)", result.output)
+    assert "bogue interne" in Path(detail).read_text("utf-8")

@@ -9,7 +9,11 @@ error by :class:`Commands`, the group of all commands.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import tempfile
+import traceback
+from pathlib import Path
 from typing import Any
 
 import click
@@ -35,6 +39,21 @@ class Commands(click.Group):
             if err.errno == errno.EPIPE:  # standard output closed early (``| head``): click handles it
                 raise
             raise click.ClickException(os_error_message(err)) from err
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:  # a bug of ours: a French message, the traceback in a file
+            raise click.ClickException(unexpected_error_message(err)) from err
+
+
+def unexpected_error_message(err: Exception) -> str:
+    """Keep the technical detail out of the référent's way, but keep it."""
+    report = Path(tempfile.gettempdir()) / f"convention-xlsx-erreur-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+    try:
+        report.write_text("".join(traceback.format_exception(err)), encoding="utf-8")
+        where = f" Le détail technique est dans {report} : transmettez-le à qui maintient l'outil."
+    except OSError:
+        where = ""
+    return f"Erreur inattendue ({type(err).__name__}) : le traitement s'est arrêté.{where}"
 
 
 def os_error_message(err: OSError) -> str:
