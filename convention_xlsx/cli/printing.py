@@ -16,8 +16,8 @@ from ..report import Report
 MAX_SHOWN = 200
 
 
-def echo_report(report: Report, max_shown: int = MAX_SHOWN) -> None:
-    """Print the anomalies file by file, then the counts (which close the output)."""
+def echo_report(report: Report, max_shown: int = MAX_SHOWN, verdict: str = "") -> None:
+    """Print the anomalies file by file, then ``verdict``, then the counts (which close the output)."""
     findings = report.findings
     if findings:
         click.echo(f"Anomalies ({len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)) :")
@@ -35,6 +35,8 @@ def echo_report(report: Report, max_shown: int = MAX_SHOWN) -> None:
     if len(findings) > max_shown:
         click.echo(f"\n  … et {len(findings) - max_shown} autres anomalies (voir --json ou la feuille Anomalies).")
     click.echo("")
+    if verdict:
+        click.echo(verdict)
     echo_counts(report)
 
 

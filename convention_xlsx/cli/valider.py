@@ -50,9 +50,7 @@ def valider(dossier: Path, json_path: Path | None, quiet: bool, ask_password: bo
         with writing(json_path):
             write_json(report, json_path)
     if json_path is None or str(json_path) != "-":
-        echo_report(report)
-        if report.valid:
-            click.echo("Aucune erreur : les classeurs peuvent être consolidés.")
-        else:
-            click.echo(f"{len(report.errors)} erreur(s) : les lignes concernées seront rejetées.")
+        verdict = ("Aucune erreur : les classeurs peuvent être consolidés." if report.valid
+                   else f"{len(report.errors)} erreur(s) : les lignes concernées seront rejetées.")
+        echo_report(report, verdict=verdict)
     raise SystemExit(0 if report.valid else 1)
