@@ -351,27 +351,24 @@ def _shown(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_CONVERTERS = {
+    Kind.TEXT: norm.to_text,
+    Kind.EMAIL: norm.to_text,
+    Kind.BOOL: norm.to_bool,
+    Kind.DATE: norm.to_date,
+    Kind.MONTH: norm.to_month,
+    Kind.COUNT: norm.to_count,
+    Kind.AMOUNT: norm.to_amount,
+    Kind.DECIMAL: norm.to_decimal,
+}
+
+
 def _typed_value(col: Column, raw: object, ctx: Context) -> object:
-    kind = col.kind
-    if kind is Kind.TEXT or kind is Kind.EMAIL:
-        return norm.to_text(raw)
-    if kind is Kind.CHOICE:
+    if col.kind is Kind.CHOICE:
         return norm.to_choice(raw, col.choices)
-    if kind is Kind.BOOL:
-        return norm.to_bool(raw)
-    if kind is Kind.DATE:
-        return norm.to_date(raw)
-    if kind is Kind.MONTH:
-        return norm.to_month(raw)
-    if kind is Kind.COUNT:
-        return norm.to_count(raw)
-    if kind is Kind.AMOUNT:
-        return norm.to_amount(raw)
-    if kind is Kind.DECIMAL:
-        return norm.to_decimal(raw)
-    if kind is Kind.ESTABLISHMENT:
+    if col.kind is Kind.ESTABLISHMENT:
         return _establishment(raw, ctx.referentiel)
-    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+    return _CONVERTERS[col.kind](raw)
 
 
 def _establishment(raw: object, referentiel: Referentiel) -> str | norm.Problem:

@@ -117,7 +117,7 @@ def test_any_system_error_in_a_command_becomes_a_french_error(inputs, monkeypatc
     def broken(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", "/quelque/part")
 
-    monkeypatch.setattr("convention_xlsx.cli.valider.consolidate_folder", broken)
+    monkeypatch.setattr("convention_xlsx.cli.printing.consolidate_folder", broken)
     result = invoke("valider", inputs, "-q")
     assert result.exit_code == 1
     assert "Opération impossible sur /quelque/part : permission refusée." in result.output
@@ -128,7 +128,7 @@ def test_ctrl_c_is_interrompu(inputs, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("convention_xlsx.cli.valider.consolidate_folder", interrupted)
+    monkeypatch.setattr("convention_xlsx.cli.printing.consolidate_folder", interrupted)
     result = invoke("valider", inputs, "-q")
     assert result.exit_code == 1
     assert "Interrompu." in result.output
@@ -202,12 +202,12 @@ def test_no_history_is_recorded_when_no_file_could_be_read(tmp_path):
 def test_an_unexpected_error_is_a_french_message_with_the_detail_in_a_file(tmp_path, monkeypatch):
     import re
 
-    from convention_xlsx.cli import valider as valider_module
+    from convention_xlsx.cli import printing as printing_module
 
     def broken(*args, **kwargs):
         raise ValueError("bogue interne")
 
-    monkeypatch.setattr(valider_module, "consolidate_folder", broken)
+    monkeypatch.setattr(printing_module, "consolidate_folder", broken)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     (tmp_path / "entrees").mkdir()
     (tmp_path / "entrees" / "a.xlsx").write_bytes(b"x")

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from ..atomic import scratch_path
-from ..consolidate import consolidate_folder
 from ..privacy import OUTPUT_PASSWORD_ENV, anonymise, encrypt_workbook
 from . import main
 from .options import (
@@ -32,7 +31,7 @@ from .outputs import (
     read_history,
     record_history,
 )
-from .printing import echo_report, progress_bar, write_json
+from .printing import echo_report, read_folder
 
 OUTPUT_DIR = Path("sorties")
 
@@ -99,13 +98,9 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
     output_password = output_password_from_env() if chiffrer else None
     if note:
         click.echo(note)
-    with progress_bar(quiet) as progress:
-        cons = consolidate_folder(dossier, config, arrete=day, today=today, password=password,
-                                  progress=progress)
+    cons = read_folder(dossier, config, arrete=day, today=today, password=password, quiet=quiet,
+                       json_path=json_path)
     report = cons.report
-    if json_path is not None:
-        with writing(json_path):
-            write_json(report, json_path)
     echo_report(report)
     if returns_dir is not None:  # before the dashboard, whose anomalies link to these copies
         from ..returns import write_returns

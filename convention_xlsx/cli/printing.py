@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 import click
 
 from ..atomic import write_text
+from ..config import Config
+from ..consolidate import Consolidation, consolidate_folder
 from ..report import Report
 
 MAX_SHOWN = 200
@@ -84,3 +87,17 @@ def progress_bar(quiet: bool, label: str = "Lecture des classeurs") -> Iterator[
         bar = state.get("bar")
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def read_folder(dossier: Path, config: Config, *, arrete: dt.date, today: dt.date, password: str | None,
+                quiet: bool, json_path: Path | None) -> Consolidation:
+    """Read, validate and consolidate ``dossier`` behind a progress bar, then write ``--json``."""
+    from .options import writing
+
+    with progress_bar(quiet) as progress:
+        cons = consolidate_folder(dossier, config, arrete=arrete, today=today, password=password,
+                                  progress=progress)
+    if json_path is not None:
+        with writing(json_path):
+            write_json(cons.report, json_path)
+    return cons

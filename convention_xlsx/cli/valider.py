@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..consolidate import consolidate_folder
 from . import main
 from .options import (
     config_option,
@@ -17,9 +16,8 @@ from .options import (
     refuse_inside,
     require_inputs,
     resolve_arrete,
-    writing,
 )
-from .printing import echo_report, progress_bar, write_json
+from .printing import echo_report, read_folder
 
 
 @main.command("valider")
@@ -42,13 +40,8 @@ def valider(dossier: Path, json_path: Path | None, quiet: bool, ask_password: bo
     refuse_inside(json_path, dossier, "--json", "le rapport JSON")
     require_inputs(dossier)
     password = password_from_env(ask_password)
-    with progress_bar(quiet) as progress:
-        cons = consolidate_folder(dossier, config, arrete=arrete, today=today, password=password,
-                                  progress=progress)
-    report = cons.report
-    if json_path is not None:
-        with writing(json_path):
-            write_json(report, json_path)
+    report = read_folder(dossier, config, arrete=arrete, today=today, password=password, quiet=quiet,
+                         json_path=json_path).report
     if json_path is None or str(json_path) != "-":
         verdict = ("Aucune erreur : les classeurs peuvent être consolidés." if report.valid
                    else f"{len(report.errors)} erreur(s) : les lignes concernées seront rejetées.")
