@@ -47,3 +47,16 @@ def test_a_volunteer_listed_by_both_associations_counts_once():
     a = volunteer(SectionFile("ANVP", "Nanterre"), "Martin", "Visiteur et correspondant")
     b = volunteer(SectionFile("Auxilia", "Nanterre"), "MARTIN", "Visiteur et correspondant")
     assert compute(consolidation([a, b])).people.cps == 1
+
+
+@pytest.mark.parametrize("order", [("ANVP", "Auxilia"), ("Auxilia", "ANVP")])
+def test_a_person_on_both_lists_is_merged_whatever_the_file_order(order):
+    rows = {
+        "ANVP": {"last_name": "Lemoine", "first_name": "Éric", "establishment": "CP-NANTERRE",
+                 "role": "Visiteur ANVP", "anvp_member": True},
+        "Auxilia": {"last_name": "LEMOINE", "first_name": "Eric", "establishment": "CP-NANTERRE",
+                    "role": "Correspondant de prison Auxilia", "auxilia_member": True},
+    }
+    files = [SectionFile(a, "Nanterre", path=f"{a}.xlsx").add("volunteers", **rows[a]) for a in order]
+    people = compute(consolidation(files)).people
+    assert (people.volunteers, people.cps, people.visitor_cps, people.cross_members) == (1, 1, 1, 1)

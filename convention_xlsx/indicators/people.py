@@ -1,7 +1,7 @@
 """Volunteers (``Intervenants``): CPs, visitor-CPs, cross-members and mandates (§1).
 
 A volunteer listed by both associations' sections (same name, first name and
-establishment, compared without case or accents) counts once.
+establishment, compared without case or accents) counts once, with what both lists say.
 """
 
 from __future__ import annotations
@@ -36,16 +36,42 @@ def mandate_state(start: dt.date, end: dt.date, arrete: dt.date, expiry_days: in
 
 
 def volunteers(cons: Consolidation) -> pd.DataFrame:
-    """The volunteers, each person once (see the module docstring)."""
+    """The volunteers, each person once (see the module docstring).
+
+    A person listed twice keeps the first row's provenance, but what both rows say is
+    merged, whatever the order of the files: a visitor on one list and a CP on the other
+    is a visitor who is also CP; a membership stated on either row counts; the mandate is
+    the first one given.
+    """
     frame = counted(cons, "volunteers")
     if frame.empty:
         return frame
-    key = pd.DataFrame({
-        "n": frame["last_name"].map(lambda v: fold(v or "")),
-        "p": frame["first_name"].map(lambda v: fold(v or "")),
-        "e": frame["establishment"].map(lambda v: v or ""),
-    })
-    return frame[~key.duplicated()]
+    key = pd.Series(list(zip(
+        frame["last_name"].map(lambda v: fold(v or "")),
+        frame["first_name"].map(lambda v: fold(v or "")),
+        frame["establishment"].map(lambda v: v or ""),
+        strict=True,
+    )), index=frame.index)
+    if not key.duplicated().any():
+        return frame
+    groups = frame.groupby(key, sort=False)
+    people = frame[~key.duplicated()].set_index(key[~key.duplicated()])
+    roles = groups["role"].agg(lambda r: _merged_role(tuple(r.dropna())))
+    people["role"] = roles
+    for column in ("anvp_member", "auxilia_member"):
+        stated = groups[column].agg(lambda v: v.dropna().any() if v.notna().any() else pd.NA)
+        people[column] = stated.astype("boolean")
+    for column in ("mandate_start", "mandate_end"):
+        people[column] = groups[column].first()
+    return people.reset_index(drop=True)
+
+
+def _merged_role(roles: tuple[str, ...]) -> object:
+    cp = next((r for r in roles if r in CP_ROLES), None)
+    visitor = any(r in VISITOR_ROLES for r in roles)
+    if cp is not None and visitor:
+        return VISITOR_AND_CP
+    return cp or (roles[0] if roles else None)
 
 
 def mandates(cons: Consolidation) -> pd.DataFrame:
