@@ -46,32 +46,27 @@ def volunteers(cons: Consolidation) -> pd.DataFrame:
     frame = counted(cons, "volunteers")
     if frame.empty:
         return frame
-    key = pd.Series(list(zip(
-        frame["last_name"].map(lambda v: fold(v or "")),
-        frame["first_name"].map(lambda v: fold(v or "")),
-        frame["establishment"].map(lambda v: v or ""),
-        strict=True,
-    )), index=frame.index)
-    if not key.duplicated().any():
+    key = (frame["last_name"].map(lambda v: fold(v or "")) + "\x1f"
+           + frame["first_name"].map(lambda v: fold(v or "")) + "\x1f"
+           + frame["establishment"].fillna("").astype(str))
+    duplicated = key.duplicated()
+    if not duplicated.any():
         return frame
     groups = frame.groupby(key, sort=False)
-    people = frame[~key.duplicated()].set_index(key[~key.duplicated()])
-    roles = groups["role"].agg(lambda r: _merged_role(tuple(r.dropna())))
-    people["role"] = roles
+    people = frame[~duplicated].set_index(key[~duplicated])
+    is_cp = frame["role"].isin(CP_ROLES)
+    is_visitor = frame["role"].isin(VISITOR_ROLES).groupby(key, sort=False).any()
+    first_cp = frame["role"].where(is_cp).groupby(key, sort=False).first()
+    role = first_cp.where(first_cp.notna(), groups["role"].first())
+    people["role"] = role.where(~(first_cp.notna() & is_visitor), VISITOR_AND_CP)
     for column in ("anvp_member", "auxilia_member"):
-        stated = groups[column].agg(lambda v: v.dropna().any() if v.notna().any() else pd.NA)
-        people[column] = stated.astype("boolean")
+        values = frame[column]
+        said_yes = values.fillna(False).astype(bool).groupby(key, sort=False).any()
+        said = values.notna().groupby(key, sort=False).any()
+        people[column] = said_yes.astype("boolean").where(said, pd.NA)
     for column in ("mandate_start", "mandate_end"):
         people[column] = groups[column].first()
     return people.reset_index(drop=True)
-
-
-def _merged_role(roles: tuple[str, ...]) -> object:
-    cp = next((r for r in roles if r in CP_ROLES), None)
-    visitor = any(r in VISITOR_ROLES for r in roles)
-    if cp is not None and visitor:
-        return VISITOR_AND_CP
-    return cp or (roles[0] if roles else None)
 
 
 def mandates(cons: Consolidation) -> pd.DataFrame:
