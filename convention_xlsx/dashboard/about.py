@@ -12,7 +12,7 @@ from .. import __version__
 from ..consolidate import Consolidation
 from ..findings import FINDING_FIELDS
 from ..report import READ
-from ..schema import TEMPLATE_VERSION
+from ..schema import SECTION, TEMPLATE_VERSION
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
 
@@ -81,8 +81,8 @@ MANIFEST = (
     Col("reason", "Motif"),
     Col("section", "Section"),
     Col("association", "Association", "text", 11),
-    Col("updated", "Date de mise à jour", "date", 12),
-    Col("template_version", "Version du modèle", "text", 10),
+    Col("updated", SECTION.column("updated").label, "date", 12),
+    Col("template_version", SECTION.column("template_version").label, "text", 10),
     Col("rows_read", "Lignes lues", "int", 9),
     Col("rows_consolidated", "Lignes consolidées", "int", 11),
     Col("rows_rejected", "Lignes rejetées", "int", 10),

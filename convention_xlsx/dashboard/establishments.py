@@ -6,6 +6,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
+from ..schema import ESTABLISHMENTS, REFERRALS
 from . import charts
 from .detail import Col, write_table
 from .styles import STATUS_COLOURS, Styles, sheet_title
@@ -20,7 +21,7 @@ ESTABLISHMENT_COLUMNS = (
     Col("status", "Présence", "text", 13),
     Col("anvp_visitors", "Visiteurs ANVP", "int", 9),
     Col("auxilia_cps", "CP Auxilia", "int", 9),
-    Col("auxilia_learners", "Apprenants Auxilia", "int", 11),
+    Col("auxilia_learners", ESTABLISHMENTS.column("auxilia_learners").label, "int", 11),
     Col("visitor_cps", "Visiteurs aussi CP", "int", 9),
     Col("cross_members", "Adhérents des deux", "int", 10),
     Col("mandates_current", "Mandats en cours", "int", 9),
@@ -29,8 +30,8 @@ ESTABLISHMENT_COLUMNS = (
     Col("last_meeting", "Dernière réunion", "date", 12),
     Col("last_meeting_represented", "Représentées à la dernière réunion", "text", 36),
     Col("informed", "Personnes informées", "int", 10),
-    Col("auxilia_signups", "Inscriptions Auxilia venues de l'ANVP", "int", 12),
-    Col("visit_requests", "Demandes de visite venues d'Auxilia", "int", 12),
+    Col("auxilia_signups", REFERRALS.column("auxilia_signups").label, "int", 12),
+    Col("visit_requests", REFERRALS.column("visit_requests").label, "int", 12),
     Col("reporters", "Sections ayant rendu compte"),
     Col("last_report", "Dernier envoi", "date", 12),
     Col("other_view", "Vue de l'autre association pour", "text", 16),

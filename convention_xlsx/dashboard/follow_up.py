@@ -5,6 +5,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
+from ..schema import SECTION
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
 
@@ -13,9 +14,9 @@ COLUMNS = (
     Col("association", "Association", "text", 11),
     Col("section", "Section"),
     Col("establishments", "Établissements suivis"),
-    Col("email", "Courriel"),
-    Col("updated", "Date de mise à jour", "date", 12),
-    Col("template_version", "Version du modèle", "text", 10),
+    Col("email", SECTION.column("email").label),
+    Col("updated", SECTION.column("updated").label, "date", 12),
+    Col("template_version", SECTION.column("template_version").label, "text", 10),
     Col("file", "Fichier"),
     Col("rows_consolidated", "Lignes consolidées", "int", 11),
     Col("rows_rejected", "Lignes rejetées", "int", 10),

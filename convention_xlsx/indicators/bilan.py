@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import ASSOCIATIONS
+from ..schema import ASSOCIATIONS, REFERRALS
 from .activity import (
     action_figures,
     call_figures,
@@ -68,7 +68,7 @@ def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window) -> l
         ("§1", "Part des réunions où les deux associations sont représentées", SHARE, m.both_share),
         ("§1", "Part des réunions préparées en commun", SHARE, m.preparation_share),
         ("§1", "Part des réunions dont les deux ont reçu le compte-rendu", SHARE, m.minutes_share),
-        ("§1", "Personnes informées de l'autre association", COUNT, count_sum(ref, "informed")),
+        ("§1", REFERRALS.column("informed").label, COUNT, count_sum(ref, "informed")),
         ("§2", "Formations communes", COUNT, t.trainings),
         ("§2", "Participants aux formations communes", COUNT, t.participants),
     ]
