@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import schema
 from .schema import Kind, Sheet
+from .text import with_article
 
 MASKED = "(texte masqué : données personnelles)"
 """What replaces a free text that seems to identify a detainee."""
@@ -199,11 +200,6 @@ def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, 
                     f"Pour {row.establishment}, {with_article(own)} déclare {'une' if said else 'aucune'} présence : "
                     f"c'est sa déclaration qui fait foi. Vérifiez avec la section {own}.",
                 )
-
-
-def with_article(association: str) -> str:
-    """« l'ANVP », « Auxilia »: how the associations are named in a sentence."""
-    return "l'ANVP" if association == "ANVP" else association
 
 
 def _same(a: object, b: object) -> bool:

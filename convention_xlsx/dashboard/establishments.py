@@ -6,6 +6,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
+from ..indicators.presence import STATUSES
 from ..schema import ESTABLISHMENTS, REFERRALS
 from . import charts
 from .detail import Col, write_table
@@ -51,9 +52,9 @@ def write_establishments(ws: Worksheet, styles: Styles, figures: Figures) -> Non
         ws.set_row(row, 14)
 
 
-BY_DISP_COLUMNS = ("Les deux", "ANVP seule", "Auxilia seule", "Aucune", "Total", "anvp_visitors",
+BY_DISP_COLUMNS = (*STATUSES, "Total", "anvp_visitors",
                    "auxilia_cps", "joint_actions_12m")
-BY_DISP_HEADERS = ("Les deux", "ANVP seule", "Auxilia seule", "Aucune", "Total", "Visiteurs ANVP",
+BY_DISP_HEADERS = (*STATUSES, "Total", "Visiteurs ANVP",
                    "CP Auxilia", "Actions communes (12 mois)")
 
 

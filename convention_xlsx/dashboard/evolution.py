@@ -12,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
+from ..indicators.activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE
 from ..indicators.evolution import EVOLUTION_COLUMNS
 from ..indicators.presence import STATUSES
 from . import charts
@@ -25,8 +26,8 @@ HEADERS = {
     "news_auxilia": "Nouvelles du partenaire (Auxilia)",
     "calls_filed": "Appels à projet déposés", "calls_won": "Appels à projet gagnés",
     "mandates_current": "Mandats en cours (fin de mois)",
-    "establishments_both": "Les deux", "establishments_anvp_only": "ANVP seule",
-    "establishments_auxilia_only": "Auxilia seule", "establishments_none": "Aucune",
+    "establishments_both": BOTH, "establishments_anvp_only": ANVP_ONLY,
+    "establishments_auxilia_only": AUXILIA_ONLY, "establishments_none": NONE,
     "anvp_visitors": "Visiteurs ANVP", "auxilia_cps": "CP Auxilia", "cross_members": "Adhérents des deux",
 }
 CHART_ROWS = 19

@@ -11,16 +11,19 @@ import datetime as dt
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..indicators.activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE
+from ..indicators.people import CURRENT, EXPIRED, EXPIRING, FUTURE
+
 FONT = "Calibri"
 INK = "#1F2937"
 ACCENT = "#1F4E79"
 MUTED = "#6B7280"
 
 STATUS_COLOURS = {
-    "Les deux": ("#2E7D32", "#C8E6C9"),
-    "ANVP seule": ("#1565C0", "#BBDEFB"),
-    "Auxilia seule": ("#EF6C00", "#FFE0B2"),
-    "Aucune": ("#9E9E9E", "#EEEEEE"),
+    BOTH: ("#2E7D32", "#C8E6C9"),
+    ANVP_ONLY: ("#1565C0", "#BBDEFB"),
+    AUXILIA_ONLY: ("#EF6C00", "#FFE0B2"),
+    NONE: ("#9E9E9E", "#EEEEEE"),
 }
 """Presence status → (strong colour for charts, light fill for cells)."""
 
@@ -29,10 +32,10 @@ STATE_COLOURS = {
     "en retard": ("#EF6C00", "#FFE0B2"),
     "manquant": ("#C62828", "#FFCDD2"),
     "non attendu": ("#9E9E9E", "#EEEEEE"),
-    "à renouveler": ("#EF6C00", "#FFE0B2"),
-    "en cours": ("#2E7D32", "#C8E6C9"),
-    "expiré": ("#C62828", "#FFCDD2"),
-    "à venir": ("#1565C0", "#BBDEFB"),
+    EXPIRING: ("#EF6C00", "#FFE0B2"),
+    CURRENT: ("#2E7D32", "#C8E6C9"),
+    EXPIRED: ("#C62828", "#FFCDD2"),
+    FUTURE: ("#1565C0", "#BBDEFB"),
     "erreur": ("#C62828", "#FFCDD2"),
     "avertissement": ("#EF6C00", "#FFE0B2"),
 }

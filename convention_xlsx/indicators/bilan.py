@@ -16,7 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..schema import ASSOCIATIONS, REFERRALS
+from ..text import with_article
 from .activity import (
+    ANVP_ONLY,
+    AUXILIA_ONLY,
     action_figures,
     call_figures,
     meeting_figures,
@@ -26,6 +29,7 @@ from .activity import (
     training_figures,
 )
 from .common import between, count_sum, fr_date
+from .people import EXPIRED, EXPIRING
 
 COUNT, SHARE, AMOUNT = "nombre", "part", "montant"
 NOT_AVAILABLE = "non disponible"
@@ -73,7 +77,7 @@ def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window) -> l
         ("§2", "Participants aux formations communes", COUNT, t.participants),
     ]
     for association in ASSOCIATIONS:
-        who = "l'ANVP" if association == "ANVP" else association
+        who = with_article(association)
         rows.append(("§3", f"Trimestres avec des nouvelles du partenaire publiées par {who}",
                      COUNT, quarters_with_news(in_window, association)))
     rows += [
@@ -129,13 +133,13 @@ def _by_establishment(rows: pd.DataFrame, names: dict[str, str]) -> str:
 
 def presence_recommendations(establishments: pd.DataFrame) -> list[Recommendation]:
     out = []
-    anvp_only = establishments[establishments["status"] == "ANVP seule"]
+    anvp_only = establishments[establishments["status"] == ANVP_ONLY]
     if len(anvp_only):
         out.append(Recommendation("§1", (
             f"{_plural(len(anvp_only), 'établissement', 'établissements')} où l'ANVP est présente sans "
             "correspondant Auxilia : proposer à un visiteur le rôle de CP (§1)"), _names(anvp_only["name"]),
             "presence-anvp-sans-auxilia"))
-    auxilia_only = establishments[establishments["status"] == "Auxilia seule"]
+    auxilia_only = establishments[establishments["status"] == AUXILIA_ONLY]
     if len(auxilia_only):
         out.append(Recommendation("§1", (
             f"{_plural(len(auxilia_only), 'établissement', 'établissements')} où Auxilia est présente sans "
@@ -153,7 +157,7 @@ def news_recommendations(grid: pd.DataFrame, year: int | None = None) -> list[Re
         missed = missed_quarters(grid, association)
         if missed:
             done = int((~grid["ongoing"].astype(bool)).sum())
-            who = "l'ANVP" if association == "ANVP" else association
+            who = with_article(association)
             out.append(Recommendation("§3", (
                 f"{_names(missed, 6)} : aucune nouvelle du partenaire publiée par {who} (§3)"),
                 f"{len(missed)} trimestre(s) sans nouvelle sur {done} trimestre(s) écoulé(s)"
@@ -166,14 +170,14 @@ def mandate_recommendations(mandates: pd.DataFrame, arrete: dt.date, expiry_days
     out = []
     if mandates.empty:
         return out
-    expiring = mandates[mandates["state"] == "à renouveler"]
+    expiring = mandates[mandates["state"] == EXPIRING]
     if len(expiring):
         limit = arrete + dt.timedelta(days=expiry_days)
         out.append(Recommendation("§1", (
             f"{_plural(len(expiring), 'mandat expire', 'mandats expirent')} avant le {fr_date(limit)} : "
             "les renouveler (§1)"), "Établissements : " + _names(sorted(set(expiring["establishment_name"]))),
             "mandats-a-renouveler"))
-    expired = mandates[mandates["state"] == "expiré"]
+    expired = mandates[mandates["state"] == EXPIRED]
     if len(expired):
         out.append(Recommendation("§1", (
             f"{_plural(len(expired), 'mandat a expiré', 'mandats ont expiré')} : renouveler le mandat "

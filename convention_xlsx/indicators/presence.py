@@ -16,7 +16,7 @@ import datetime as dt
 import pandas as pd
 
 from ..consolidate import Consolidation
-from .activity import BOTH, NONE, REPRESENTATION
+from .activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE, REPRESENTATION
 from .common import row_dates, table
 
 STATUSES = REPRESENTATION
@@ -30,7 +30,7 @@ SIDES = (("ANVP", "Auxilia", ANVP_FIELDS), ("Auxilia", "ANVP", AUXILIA_FIELDS))
 def status(anvp: bool, auxilia: bool) -> str:
     if anvp and auxilia:
         return BOTH
-    return "ANVP seule" if anvp else "Auxilia seule" if auxilia else NONE
+    return ANVP_ONLY if anvp else AUXILIA_ONLY if auxilia else NONE
 
 
 def is_present(flag: object, count: object) -> bool:
