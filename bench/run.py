@@ -107,18 +107,18 @@ def measure(which: str, folder: Path, config_path: Path) -> dict:
         for path in inputs:
             pd.read_excel(path, sheet_name=None, engine="openpyxl")
     elif which == "d":
+        import datetime as dt
+
         from convention_xlsx.config import load_config
-        from convention_xlsx.consolidate import consolidate_folder
-        from convention_xlsx.dashboard import write_dashboard
+        from convention_xlsx.consolidate import default_arrete
+        from convention_xlsx.run import RunOptions, run_month
 
         config = load_config(config_path)
-        read_done: list[float] = []
-        cons = consolidate_folder(folder / "entrees", config,
-                                  progress=lambda done, total: read_done.append(time.perf_counter()))
-        consolidated = time.perf_counter()
-        write_dashboard(cons, folder / "tableau_de_bord.xlsx")
-        extra = {"lecture": read_done[-1] - started, "validation": consolidated - read_done[-1],
-                 "tableau": time.perf_counter() - consolidated}
+        today = dt.date.today()
+        options = RunOptions(output=folder / "tableau_de_bord.xlsx", arrete=default_arrete(config, today)[0],
+                             today=today, history=folder / "historique.sqlite", carry_observations=False)
+        result = run_month(folder / "entrees", config, options)
+        extra = dict(result.timings)
     seconds = time.perf_counter() - started
     own = _own_peak_mib()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -147,6 +147,10 @@ def measure_in_child(which: str, folder: Path, config_path: Path) -> dict:
 # --------------------------------------------------------------------------- table
 
 
+STAGES = ("lecture", "consolidation", "chiffres", "tableau", "historique")
+"""The stages of :func:`convention_xlsx.run.run_month` (``MonthResult.timings``) shown for (d)."""
+
+
 def table(results: dict[int, dict]) -> str:
     sizes = sorted(results)
     lines = ["| mesure | " + " | ".join(f"{n} classeurs" for n in sizes) + " |",
@@ -160,7 +164,7 @@ def table(results: dict[int, dict]) -> str:
             peak = max(r["self_mib"], r["children_mib"])
             cells.append(f"{r['seconds']:.2f} s · {1000 * r['seconds'] / n:.1f} ms/classeur · {peak:.0f} Mio")
         lines.append(f"| {LABELS[which]} | " + " | ".join(cells) + " |")
-    split = [f"lecture {r['lecture']:.2f} s, validation {r['validation']:.2f} s, tableau {r['tableau']:.2f} s"
+    split = [", ".join(f"{stage} {r[stage]:.2f} s" for stage in STAGES if stage in r)
              for r in (results[n]["d"] for n in sizes)]
     lines.append("| dont (d) | " + " | ".join(split) + " |")
     lines.append("| d / c | " + " | ".join(f"{results[n]['d']['seconds'] / results[n]['c']['seconds']:.3f}"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import scratch_path
-from ..privacy import OUTPUT_PASSWORD_ENV, anonymise, encrypt_workbook
+from ..privacy import OUTPUT_PASSWORD_ENV
 from . import main
 from .options import (
     DateType,
@@ -22,16 +21,8 @@ from .options import (
     resolve_arrete,
     writing,
 )
-from .outputs import (
-    carried_observations,
-    check_bilan_year,
-    dashboard_options,
-    default_name,
-    history_path,
-    read_history,
-    record_history,
-)
-from .printing import echo_report, read_folder
+from .outputs import check_bilan_year, dashboard_options, default_name
+from .printing import echo_report, progress_bar, write_json
 
 OUTPUT_DIR = Path("sorties")
 
@@ -76,8 +67,7 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
     modifiés. Code de sortie : 0 si le tableau de bord est écrit, 1 avec
     --strict s'il reste une erreur, 2 en cas de mauvaise utilisation.
     """
-    from ..dashboard import write_dashboard
-    from ..indicators import compute
+    from ..run import RunError, RunOptions, consolidate_step, publish
 
     if pdf and chiffrer:
         raise click.UsageError("--pdf et --chiffrer ne vont pas ensemble : le PDF ne pourrait pas être protégé "
@@ -94,58 +84,28 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
     refuse_inside(returns_dir, dossier, "--retours", "le dossier des retours")
     refuse_inside(json_path, dossier, "--json", "le rapport JSON")
     require_inputs(dossier)
-    password = password_from_env(ask_password)
-    output_password = output_password_from_env() if chiffrer else None
+    options = RunOptions(
+        output=output, arrete=day, today=today, returns_dir=returns_dir, anonymise=anonymiser, edition=edition,
+        record_history=not no_history, bilan_year=year, previous=previous,
+        input_password=password_from_env(ask_password),
+        output_password=output_password_from_env() if chiffrer else None, pdf=pdf)
     if note:
         click.echo(note)
-    cons = read_folder(dossier, config, arrete=day, today=today, password=password, quiet=quiet,
-                       json_path=json_path)
-    report = cons.report
+    with progress_bar(quiet) as progress:
+        result = consolidate_step(dossier, config, options, progress)
+    report = result.consolidation.report
+    if json_path is not None:
+        with writing(json_path):
+            write_json(report, json_path)
     echo_report(report)
-    if returns_dir is not None:  # before the dashboard, whose anomalies link to these copies
-        from ..returns import write_returns
-
-        with writing(returns_dir):
-            cons.returns = write_returns(cons, dossier, returns_dir)
-        click.echo(f"{len(cons.returns)} classeur(s) annoté(s) à renvoyer aux sections : {returns_dir}")
-    shown = anonymise(cons) if anonymiser else cons
-    db = history_path(output)
-    figures = compute(shown, history=read_history(db), bilan_year=year)
-    observations = carried_observations(previous, output, output_password)
-    options = {"edition": edition, "observations": observations}
-    if output_password:
-        with writing(output), scratch_path(output.parent, ".xlsx") as plain:
-            write_dashboard(shown, plain, figures, **options)
-            encrypt_workbook(plain, output, output_password)
-        click.echo(f"Tableau de bord chiffré écrit : {output} (arrêté au {day:%d/%m/%Y}).")
-    else:
-        with writing(output):
-            write_dashboard(shown, output, figures, **options)
-        click.echo(f"Tableau de bord écrit : {output} (arrêté au {day:%d/%m/%Y}).")
-    if no_history:
-        pass
-    elif report.files_read == 0:
-        click.echo("Historique : rien d'enregistré, car aucun classeur n'a pu être lu ; les chiffres "
-                   f"déjà enregistrés pour {day:%m/%Y} sont gardés.")
-    else:
-        with writing(db):
-            record_history(db, figures, cons)
-    if pdf:
-        with writing(output.with_suffix(".pdf")):
-            write_summary_pdf(shown, figures, output.with_suffix(".pdf"), edition)
+    try:
+        publish(result, options)
+    except RunError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        for line in result.warnings:
+            click.echo(f"Attention : {line}", err=True)
+        for line in result.notes:
+            click.echo(line)
     if strict and not report.valid:
         raise SystemExit(1)
-
-
-def write_summary_pdf(cons, figures, target: Path, edition: str) -> None:
-    """``--pdf``: a missing LibreOffice is a message (exit 0), a failed conversion an error (exit 1)."""
-    from ..pdf import LibreOfficeMissing, PdfError, write_pdf
-
-    try:
-        write_pdf(cons, figures, target, edition)
-    except LibreOfficeMissing as err:
-        click.echo(str(err))
-        return
-    except PdfError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"PDF des feuilles de synthèse écrit : {target}.")

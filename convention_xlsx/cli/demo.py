@@ -23,6 +23,10 @@ KIND_LABELS = {
     "mandat": "mandat qui finit avant de commencer",
 }
 SHOWN = 5
+DEMO_HISTORY = "historique_demo.sqlite"
+"""The demo's own history, apart from the référent's real ``historique.sqlite``: each past quarter end
+is reconstructed from the same consolidated tables (see docs/historique.md), then the arrêté month is
+recorded as a monthly run would."""
 
 
 @main.command("demo")
@@ -49,10 +53,10 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     nombres négatifs…), une section en retard, une section manquante et une section qui
     a envoyé deux fois son classeur. Aucune personne réelle, jamais une personne détenue.
     """
-    from ..consolidate import consolidate_folder
-    from ..dashboard import write_dashboard
     from ..demo import plan_demo
     from ..demo.files import DemoError, clear_previous, write_config, write_workbooks
+    from ..history import backfill
+    from ..run import RunError, RunOptions, consolidate_step, publish
 
     refuse_inside(output, inputs, "-o", "le tableau de bord")
     base = open_config(config_path)
@@ -78,36 +82,24 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     arrete, note = resolve_arrete(None, config, today)
     if note:
         click.echo(note)
+    db = output.parent / DEMO_HISTORY
+    options = RunOptions(output=output, arrete=arrete, today=today, history=db, carry_observations=False)
     with progress_bar(quiet) as progress:
-        cons = consolidate_folder(inputs, config, arrete=arrete, today=today, progress=progress)
-    with writing(output.parent / DEMO_HISTORY):
-        figures = _with_history(cons, output.parent / DEMO_HISTORY)
-    with writing(output):
-        write_dashboard(cons, output, figures)
+        result = consolidate_step(inputs, config, options, progress)
+    cons = result.consolidation
+    with writing(db):
+        db.unlink(missing_ok=True)
+        backfill(db, cons)
+    try:
+        publish(result, options)
+    except RunError as err:
+        raise click.ClickException(str(err)) from err
     report = cons.report
     _echo_summary(plan, report)
     echo_counts(report)
     click.echo(f"Tableau de bord écrit : {output} (arrêté au {arrete:%d/%m/%Y}, "
                f"{time.perf_counter() - started:.0f} s en tout).")
     click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {config_file}")
-
-
-DEMO_HISTORY = "historique_demo.sqlite"
-"""The demo's own history, apart from the référent's real ``historique.sqlite``."""
-
-
-def _with_history(cons, db: Path):
-    """Give the demo a populated Évolution: each past quarter end is recorded from the same
-    consolidated tables (records dated after it are ignored; see docs/historique.md), then
-    the arrêté month itself, as a monthly run would."""
-    from ..history import backfill, load, record_month
-    from ..indicators import compute
-
-    db.unlink(missing_ok=True)
-    backfill(db, cons)
-    figures = compute(cons, history=load(db))
-    record_month(db, figures, cons.report)
-    return figures
 
 
 def _echo_summary(plan, report) -> None:

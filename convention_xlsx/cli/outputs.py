@@ -1,7 +1,4 @@
-"""Options and steps of ``consolider`` around the dashboard: history, bilan year, observations, editions, PDF.
-
-Each step calls the library and turns its outcome into French messages; nothing is computed here.
-"""
+"""Options of ``consolider`` around the dashboard: history, bilan year, observations, editions, PDF."""
 
 from __future__ import annotations
 
@@ -10,13 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from ..config import Config
 from ..dashboard.names import COMPLETE, EDITIONS, MEMBERS
-from ..history import HISTORY_FILE, HistoryError, load, record_month
-from ..indicators import Figures
-from ..observations import CarriedObservations, find_previous, read_observations
+from ..history import HISTORY_FILE
 
 
 def dashboard_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,36 +50,3 @@ def check_bilan_year(year: int | None, config: Config, arrete_year: int) -> int:
 
 def default_name(stem: str, edition: str) -> str:
     return f"{stem}_{MEMBERS}.xlsx" if edition == MEMBERS else f"{stem}.xlsx"
-
-
-def history_path(output: Path) -> Path:
-    return output.parent / HISTORY_FILE
-
-
-def read_history(db: Path) -> pd.DataFrame | None:
-    try:
-        return load(db)
-    except HistoryError as err:
-        click.echo(f"Attention : {err}", err=True)
-        return None
-
-
-def record_history(db: Path, figures: Figures, cons) -> None:
-    try:
-        month = record_month(db, figures, cons.report)
-    except HistoryError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"Historique : chiffres de {month[5:]}/{month[:4]} enregistrés dans {db}.")
-
-
-def carried_observations(previous: Path | None, output: Path, password: str | None) -> CarriedObservations | None:
-    """What the référents wrote in the previous dashboard (with a French line saying what was found)."""
-    source = previous or find_previous(output.parent, output)
-    if source is None:
-        return None
-    carried = read_observations(source, password)
-    for note in carried.notes:
-        click.echo(f"Attention : {note}", err=True)
-    if len(carried):
-        click.echo(f"Observations des référents reprises de {source} : {len(carried)}.")
-    return carried
