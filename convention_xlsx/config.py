@@ -20,7 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import describe_os_error
-from .schema import ASSOCIATIONS
+from .schema import Spec
+from .spec import SPEC_FILE, SpecError, default_spec, load_spec
 from .text import closest, fold
 
 if sys.version_info >= (3, 11):
@@ -119,6 +120,8 @@ class Config:
     referents: dict[str, str]
     sections: tuple[ExpectedSection, ...]
     referentiel: Referentiel
+    spec: Spec = field(default_factory=default_spec)
+    """The section workbook's description (``[convention] classeur``)."""
     source: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -174,6 +177,7 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
             f"Dans {source}, [convention] debut et fin doivent être des dates sans heure (aaaa-mm-jj), "
             "la fin après le début."
         )
+    spec = _spec(conv.get("classeur"), base, source)
     referentiel = load_referentiel(_referentiel_path(conv.get("referentiel"), base))
     referentiel = Referentiel(
         referentiel.establishments, referentiel.source, str(conv.get("date_referentiel", ""))
@@ -182,7 +186,7 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
     raw_sections = data.get("sections", [])
     if not isinstance(raw_sections, list) or not all(isinstance(s, dict) for s in raw_sections):
         raise ConfigError(f"Dans {source}, les sections s'écrivent chacune sous un titre [[sections]].")
-    sections = tuple(_section(s, source, referentiel) for s in raw_sections)
+    sections = tuple(_section(s, source, referentiel, spec.party_names) for s in raw_sections)
     seen: set[tuple[str, str]] = set()
     for section in sections:
         if section.key in seen:
@@ -200,6 +204,7 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
         referents={str(k): str(v) for k, v in _table(data, "referents", source).items()},
         sections=sections,
         referentiel=referentiel,
+        spec=spec,
         source=source,
     )
 
@@ -242,12 +247,12 @@ def _integer(table: dict, key: str, default: int, low: int, high: int | None, so
     return value
 
 
-def _section(raw: dict, source: str, referentiel: Referentiel) -> ExpectedSection:
+def _section(raw: dict, source: str, referentiel: Referentiel, parties: tuple[str, ...]) -> ExpectedSection:
     association = str(raw.get("association", ""))
-    if association not in ASSOCIATIONS:
+    if association not in parties:
         raise ConfigError(
             f"Dans {source}, une section a l'association « {association} » : "
-            f"attendu {' ou '.join(ASSOCIATIONS)}."
+            f"attendu {' ou '.join(parties)}."
         )
     name = str(raw.get("nom", "")).strip()
     if not name:
@@ -267,6 +272,27 @@ def _section(raw: dict, source: str, referentiel: Referentiel) -> ExpectedSectio
                 f"« {code} »" + (f" (vouliez-vous dire {hint} ?)" if hint else "") + "."
             )
     return ExpectedSection(association, name, codes, str(raw.get("courriel", "")))
+
+
+def _spec(name: object, base: Path | None, source: str) -> Spec:
+    """The workbook's description named by ``[convention] classeur`` (relative to the configuration),
+    else ``classeur.toml`` beside it, else the packaged one."""
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise ConfigError(f"Dans {source}, [convention] classeur est le nom du fichier qui décrit le classeur, "
+                          f'entre guillemets (par exemple classeur = "{SPEC_FILE}").')
+    path = None
+    if name and base is None and not Path(name).is_absolute():
+        return default_spec()  # the packaged configuration names the packaged description
+    if name:
+        path = Path(name) if Path(name).is_absolute() else base / name
+        if not path.is_file():
+            raise ConfigError(f"Dans {source}, [convention] classeur nomme {path}, qui n'existe pas.")
+    elif base is not None and (base / SPEC_FILE).is_file():
+        path = base / SPEC_FILE
+    try:
+        return load_spec(path)
+    except SpecError as err:
+        raise ConfigError(str(err)) from err
 
 
 def _referentiel_path(name: str | None, base: Path | None) -> Path | None:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
 from .config import Config, section_key
 from .findings import Finding
 from .parse import Context, ParsedWorkbook, parse_workbook
@@ -26,6 +25,7 @@ from .reading.model import FileInfo, RawWorkbook, ReadFailure
 from .reading.workbook import read_workbook
 from .report import IGNORED, READ, REJECTED, FileRecord, Report
 from .rules import Period, RowIssue, claimed_twice, joint_duplicates, presence_disagreements
+from .schema import Sheet, Spec
 from .tables import JOINT_DUPLICATE, build_frame
 
 Progress = Callable[[int, int], None]
@@ -111,7 +111,7 @@ def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | 
 
 
 def _context(config: Config, today: dt.date, arrete: dt.date) -> Context:
-    return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete))
+    return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec)
 
 
 def consolidate(
@@ -134,7 +134,7 @@ def consolidate(
             continue
         result = outcome if isinstance(outcome, ParsedWorkbook) else parse_workbook(outcome, ctx)
         parsed.append(result)
-    retained = _drop_older_sends(parsed, report)
+    retained = _drop_older_sends(parsed, report, config.spec.section.name)
     retained_ids = {id(p) for p in retained}
     for p in parsed:
         record = _record(p.info, status=REJECTED if p.rejected else READ, parsed=p)
@@ -151,14 +151,14 @@ def consolidate(
     for p in keep:
         if config.expected(p.association or "", p.section or "") is None:
             report.findings.append(Finding(
-                "section-non-attendue", p.info.path, schema.SECTION.name,
+                "section-non-attendue", p.info.path, config.spec.section.name,
                 value=f"{p.association} {p.section}",
                 message=f"La section {p.association} « {p.section} » n'est pas dans la configuration : ses "
                 "données sont consolidées ; ajoutez-la à convention.toml si elle doit rendre compte chaque "
                 "mois, ou corrigez le nom de section.",
             ))
-    cons.tables = _build_tables(keep)
-    report.findings.extend(_cross_row_findings(cons.tables, {p.info.path: p for p in keep}))
+    cons.tables = _build_tables(keep, config.spec)
+    report.findings.extend(_cross_row_findings(cons.tables, {p.info.path: p for p in keep}, config.spec))
     return cons
 
 
@@ -182,7 +182,7 @@ def _freshness(p: ParsedWorkbook) -> tuple:
     return (p.updated or modified.date(), modified, p.info.path)
 
 
-def _drop_older_sends(parsed: list[ParsedWorkbook], report: Report) -> list[ParsedWorkbook]:
+def _drop_older_sends(parsed: list[ParsedWorkbook], report: Report, section_sheet: str) -> list[ParsedWorkbook]:
     """Keep the newest workbook of each section (by update date, then file time)."""
     groups: dict[tuple[str, str], list[ParsedWorkbook]] = {}
     for p in parsed:
@@ -196,7 +196,7 @@ def _drop_older_sends(parsed: list[ParsedWorkbook], report: Report) -> list[Pars
         for older in group[1:]:
             when = f"du {older.updated:%d/%m/%Y}" if older.updated else "sans date de mise à jour"
             report.findings.append(Finding(
-                "section-en-double", older.info.path, schema.SECTION.name,
+                "section-en-double", older.info.path, section_sheet,
                 value=f"{older.association} {older.section}",
                 message=f"La section {older.association} « {older.section} » a envoyé plusieurs classeurs : "
                 f"celui-ci ({when}) est ignoré, le plus récent ({newest.info.path}) est retenu.",
@@ -205,9 +205,9 @@ def _drop_older_sends(parsed: list[ParsedWorkbook], report: Report) -> list[Pars
     return retained
 
 
-def _build_tables(parsed: list[ParsedWorkbook]) -> dict[str, pd.DataFrame]:
+def _build_tables(parsed: list[ParsedWorkbook], spec: Spec) -> dict[str, pd.DataFrame]:
     tables = {}
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in spec.table_sheets:
         records = []
         for p in parsed:
             provenance = {"source_file": p.info.path, "section": p.section, "association": p.association}
@@ -216,26 +216,29 @@ def _build_tables(parsed: list[ParsedWorkbook]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, ParsedWorkbook]) -> list[Finding]:
+def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, ParsedWorkbook],
+                        spec: Spec) -> list[Finding]:
     found: list[Finding] = []
 
-    def place(sheet: schema.Sheet, frame: pd.DataFrame, pairs) -> None:
+    def place(sheet: Sheet, frame: pd.DataFrame, pairs) -> None:
         for index, issue in pairs:
             found.append(_finding_at(sheet, frame.loc[index], issue, by_file))
 
-    establishments = tables["establishments"]
-    place(schema.ESTABLISHMENTS, establishments, claimed_twice(establishments))
-    place(schema.ESTABLISHMENTS, establishments, presence_disagreements(establishments))
-    for sheet in schema.TABLE_SHEETS:
+    sites = spec.sites
+    if sites is not None:
+        frame = tables[sites.key]
+        place(sites, frame, claimed_twice(frame))
+        place(sites, frame, presence_disagreements(frame, spec))
+    for sheet in spec.table_sheets:
         if sheet.joint_key:
             frame = tables[sheet.key]
-            mask, issues = joint_duplicates(frame, sheet)
+            mask, issues = joint_duplicates(frame, sheet, spec)
             frame[JOINT_DUPLICATE] = mask.astype(bool)
             place(sheet, frame, issues)
     return found
 
 
-def _finding_at(sheet: schema.Sheet, row: pd.Series, issue: RowIssue,
+def _finding_at(sheet: Sheet, row: pd.Series, issue: RowIssue,
                 by_file: dict[str, ParsedWorkbook]) -> Finding:
     letter = by_file[row["source_file"]].columns.get(sheet.key, {}).get(issue.column, "")
     value = row[issue.column]

@@ -42,7 +42,6 @@ from .indicators import Figures, snapshots_at
 from .indicators.completeness import CompletenessFigures, completeness, completeness_figures
 from .indicators.snapshot import HISTORY_COLUMNS, empty_history, month_key
 from .report import Report
-from .schema import TEMPLATE_VERSION
 
 HISTORY_FILE = "historique.sqlite"
 SCHEMA_VERSION = 1
@@ -77,15 +76,15 @@ class HistoryError(Exception):
     """The history file cannot be read or written (the message is in French)."""
 
 
-def run_row(arrete: dt.date, report: Report, completeness: CompletenessFigures, source: str = RUN,
-            generated_at: dt.datetime | None = None) -> dict:
+def run_row(arrete: dt.date, report: Report, completeness: CompletenessFigures, template_version: str,
+            source: str = RUN, generated_at: dt.datetime | None = None) -> dict:
     """The ``runs`` row of one run (pure)."""
     generated_at = generated_at or dt.datetime.now()
     cf = completeness
     return {
         "month": month_key(arrete), "arrete": arrete.isoformat(),
         "generated_at": generated_at.isoformat(timespec="seconds"), "tool_version": __version__,
-        "template_version": TEMPLATE_VERSION, "source": source,
+        "template_version": template_version, "source": source,
         "files_read": report.files_read, "files_rejected": report.files_rejected,
         "files_ignored": report.files_ignored, "rows_read": report.rows_read,
         "rows_consolidated": report.rows_consolidated, "rows_rejected": report.rows_rejected,
@@ -136,9 +135,9 @@ def record(db: Path, run: dict, rows: Iterable[tuple[str, str, str, float]]) -> 
         conn.close()
 
 
-def record_month(db: Path, figures: Figures, report: Report, source: str = RUN) -> str:
+def record_month(db: Path, figures: Figures, report: Report, template_version: str, source: str = RUN) -> str:
     """Record ``figures`` for the arrêté's month; return that month (« AAAA-MM »)."""
-    run = run_row(figures.arrete, report, figures.completeness_figures, source)
+    run = run_row(figures.arrete, report, figures.completeness_figures, template_version, source)
     record(db, run, figure_rows(figures.arrete, figures.snapshot))
     return run["month"]
 
@@ -198,7 +197,7 @@ def backfill(db: Path, cons: Consolidation, days: Iterable[dt.date] | None = Non
     written = []
     for day, snap in snapshots_at(cons, days).items():
         at = dataclasses.replace(cons, arrete=day)
-        run = run_row(day, cons.report, completeness_figures(completeness(at)), BACKFILL)
+        run = run_row(day, cons.report, completeness_figures(completeness(at)), cons.config.spec.version, BACKFILL)
         record(db, run, figure_rows(day, snap))
         written.append(run["month"])
     return written

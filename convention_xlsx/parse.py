@@ -16,12 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import normalize as norm
-from . import schema
 from .config import Referentiel
 from .findings import CATALOGUE, Finding, Severity
 from .reading.model import FileInfo, RawSheet, RawWorkbook
 from .rules import MASKED, Period, row_issues
-from .schema import Column, Kind, Sheet
+from .schema import Column, Kind, Sheet, Spec
 from .text import fold
 
 HEADER_SEARCH_ROWS = 30
@@ -33,6 +32,7 @@ class Context:
 
     referentiel: Referentiel
     period: Period
+    spec: Spec
 
 
 @dataclass
@@ -74,8 +74,9 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
     add = _adder(out)
     for code, message in raw.notes:
         add(code, message=message)
+    spec = ctx.spec
     by_fold = {fold(s.name): s for s in raw.sheets}
-    section_sheet = by_fold.get(fold(schema.SECTION.name))
+    section_sheet = by_fold.get(fold(spec.section.name))
     if section_sheet is None:
         out.rejected = True
         add("pas-un-rapport-de-section",
@@ -85,9 +86,9 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
     _read_section(section_sheet, raw, ctx, out, add)
     if out.rejected:
         return out
-    known = {fold(s.name) for s in schema.SHEETS} | {fold(schema.LISTS_SHEET_NAME)}
+    known = {fold(s.name) for s in spec.sheets} | {fold(spec.lists_sheet)}
     unmatched = [s for s in raw.sheets if fold(s.name) not in known]
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in spec.table_sheets:
         found = by_fold.get(fold(sheet.name))
         if found is None:
             found = _renamed(sheet, unmatched)
@@ -103,15 +104,15 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
             continue
         _read_table(sheet, found, ctx, out, add)
     for extra in unmatched:
-        _unknown_sheet(extra, add)
+        _unknown_sheet(extra, spec, add)
     return out
 
 
-def _unknown_sheet(raw_sheet: RawSheet, add: Callable) -> None:
+def _unknown_sheet(raw_sheet: RawSheet, spec: Spec, add: Callable) -> None:
     """A sheet outside the template that holds something: say that it is not read."""
     if not any(not norm.is_blank(v) for cells in raw_sheet.rows for v in cells):
         return
-    like = next((s for s in schema.TABLE_SHEETS if (h := _find_header(s, raw_sheet)) and len(h[1]) >= 3), None)
+    like = next((s for s in spec.table_sheets if (h := _find_header(s, raw_sheet)) and len(h[1]) >= 3), None)
     if like is not None:
         message = (f"La feuille « {raw_sheet.name} » a les en-têtes de « {like.name} » mais n'est pas lue : "
                    f"recopiez ses lignes dans la feuille « {like.name} ».")
@@ -123,10 +124,10 @@ def _unknown_sheet(raw_sheet: RawSheet, add: Callable) -> None:
 # --- Section ------------------------------------------------------------------------------------
 
 
-def _section_values(raw_sheet: RawSheet) -> dict[str, tuple[object, str]]:
+def _section_values(raw_sheet: RawSheet, fields: Sheet) -> dict[str, tuple[object, str]]:
     """Field key → (value, A1 reference of the value): each label found in the first columns,
     its value the next non-empty cell to its right."""
-    labels = {fold(c.label): c for c in schema.SECTION.columns}
+    labels = {fold(c.label): c for c in fields.columns}
     values: dict[str, tuple[object, str]] = {}
     for r, cells in enumerate(raw_sheet.rows, start=1):
         for c, cell in enumerate(cells[:4], start=1):
@@ -145,12 +146,13 @@ def _section_values(raw_sheet: RawSheet) -> dict[str, tuple[object, str]]:
 
 def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: ParsedWorkbook,
                   add: Callable) -> None:
-    values = _section_values(raw_sheet)
+    spec = ctx.spec
+    values = _section_values(raw_sheet, spec.section)
     sheet = raw_sheet.name
 
     def field(key: str) -> tuple[object, str, str]:
         value, ref = values.get(key, (None, ""))
-        return value, ref, schema.SECTION.column(key).label
+        return value, ref, spec.section.column(key).label
 
     def reject(ref: str, label: str, message: str, value: object = None, suggestion: str = "") -> None:
         out.rejected = True
@@ -158,11 +160,11 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
             value="" if value is None else str(value), message=message, suggestion=suggestion)
 
     assoc_raw, ref, label = field("association")
-    choices = " ou ".join(schema.ASSOCIATIONS)
+    choices = " ou ".join(spec.party_names)
     if norm.is_blank(assoc_raw):
         return reject(ref, label, f"L'association n'est pas indiquée dans la feuille « {sheet} » : choisissez "
                       f"{choices}.")
-    assoc = norm.to_choice(assoc_raw, schema.ASSOCIATIONS)
+    assoc = norm.to_choice(assoc_raw, spec.party_names)
     if isinstance(assoc, norm.Problem):
         return reject(ref, label, f"Association « {assoc_raw} » inconnue : choisissez {choices}.", assoc_raw,
                       assoc.suggestion)
@@ -194,10 +196,10 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
     version_raw, _, label = field("template_version")
     version = "" if norm.is_blank(version_raw) else norm.to_text(version_raw)
     out.template_version = version or raw.properties.get(label, "")
-    if out.template_version != schema.TEMPLATE_VERSION:
+    if out.template_version != spec.version:
         add("version-modele", sheet=sheet, column=label, value=out.template_version,
             message=f"Ce classeur vient de la version « {out.template_version or 'inconnue'} » du modèle "
-            f"(actuelle : {schema.TEMPLATE_VERSION}) : il est lu, mais envoyez le nouveau modèle à la "
+            f"(actuelle : {spec.version}) : il est lu, mais envoyez le nouveau modèle à la "
             "section.")
     return None
 
@@ -336,7 +338,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], r: int, positions: dict[
                    f"Ce texte dépasse {norm.MAX_TEXT} caractères : il est tronqué.")
             value = value[: norm.MAX_TEXT]
         row[col.key] = value
-    for issue in row_issues(sheet, row, ctx.period):
+    for issue in row_issues(sheet, row, ctx.period, ctx.spec):
         if issue.column in unreadable:  # already reported: "missing" would only repeat it
             continue
         report(issue.code, issue.column, _shown(row.get(issue.column)), issue.message, issue.suggestion)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from . import schema
 from .atomic import atomic_path
 from .consolidate import Consolidation
 from .text import clean
@@ -39,7 +38,7 @@ def initials(name: object) -> object:
 def anonymise(cons: Consolidation) -> Consolidation:
     """A copy of the consolidation where every personal column holds initials only."""
     tables = dict(cons.tables)
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in cons.config.spec.table_sheets:
         personal = [c.key for c in sheet.data_columns if c.personal]
         if personal and sheet.key in tables:
             frame = tables[sheet.key].copy()

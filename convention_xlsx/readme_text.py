@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import schema
 from .config import Config
+from .schema import TEXT, Spec
 
-VERSION_LABEL = schema.SECTION.column("template_version").label
+
+def version_label(spec: Spec) -> str:
+    """The label of the template version field (also the custom document property's name)."""
+    return spec.section.column("template_version").label
 
 
 def _french_date(day: dt.date) -> str:
@@ -23,10 +26,12 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         keep_until = end.replace(year=end.year + 1)
     except ValueError:  # 29 February
         keep_until = end + dt.timedelta(days=365)
-    section, establishments = schema.SECTION.name, schema.ESTABLISHMENTS.name
+    spec = config.spec
+    section = spec.section.name
+    establishments = spec.sites.name if spec.sites is not None else ""
     rows = [
         ("title", f"Rapport de section – {config.title}", ""),
-        ("label", VERSION_LABEL, schema.TEMPLATE_VERSION),
+        ("label", version_label(spec), spec.version),
         ("label", "Période de la convention", f"du {_french_date(config.period_start)} au {_french_date(end)}"),
         ("", "", ""),
         ("heading", "À quoi sert ce classeur", ""),
@@ -40,7 +45,7 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         ),
         ("heading", "Les feuilles", ""),
     ]
-    rows += [("label", s.name, s.help) for s in schema.SHEETS if s.layout != "text"]
+    rows += [("label", s.name, s.help) for s in spec.sheets if s.layout != TEXT]
     steps = [
         f"Commencez par la feuille « {section} » : association, nom de la section, rédacteur, "
         "courriel et date de mise à jour (les cases jaunes).",
@@ -75,7 +80,7 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
             "label",
             "Ce qui est recueilli",
             f"Les noms, prénoms, rôles, adhésions et mandats des bénévoles de la section (feuille "
-            f"« {schema.VOLUNTEERS.name} ») et le nom du rédacteur. Aucune donnée sur les personnes "
+            f"« {spec.sheet('volunteers').name} ») et le nom du rédacteur. Aucune donnée sur les personnes "
             "détenues : n'en nommez jamais.",
         ),
         (

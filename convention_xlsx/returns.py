@@ -23,12 +23,13 @@ from openpyxl.worksheet.datavalidation import DataValidationList
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema, template
+from . import template
 from .atomic import atomic_path
 from .config import Config
 from .consolidate import Consolidation
 from .findings import Finding
 from .report import IGNORED
+from .schema import Sheet
 from .text import fold
 
 TO_FIX = "À corriger"
@@ -88,14 +89,14 @@ def annotated_copy(source: Path, findings: Iterable[Finding], config: Config) ->
         comment = Comment(text, "convention-xlsx")
         comment.width, comment.height = 320, 140
         cell.comment = comment
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in config.spec.table_sheets:
         ws = sheets.get(fold(sheet.name))
-        if ws is not None and schema.LISTS_SHEET_NAME in wb.sheetnames:
+        if ws is not None and config.spec.lists_sheet in wb.sheetnames:
             restore_validations(ws, sheet, config)
     return wb
 
 
-def restore_validations(ws: Worksheet, sheet: schema.Sheet, config: Config) -> None:
+def restore_validations(ws: Worksheet, sheet: Sheet, config: Config) -> None:
     """Put back the template's validations on the columns found by header name."""
     labels = {fold(c.label): c for c in sheet.columns}
     ws.data_validations = DataValidationList()

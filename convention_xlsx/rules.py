@@ -15,9 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import schema
-from .schema import Kind, Sheet
-from .text import with_article
+from .schema import Column, Kind, Sheet, Spec
 
 MASKED = "(texte masqué : données personnelles)"
 """What replaces a free text that seems to identify a detainee."""
@@ -58,7 +56,7 @@ def looks_like_detainee_identification(text: str) -> bool:
     return any(p.search(text) for p in _DETAINEE_PATTERNS)
 
 
-def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period) -> Iterator[RowIssue]:
+def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Spec) -> Iterator[RowIssue]:
     """Every rule of one typed row (values already normalised; missing ones are None)."""
     for col in sheet.data_columns:
         value = row.get(col.key)
@@ -73,17 +71,19 @@ def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period) -> Itera
                 "repris dans le tableau de bord. Retirez-le du classeur : aucune personne détenue ne "
                 "doit y être nommée.",
             )
-    if sheet is schema.VOLUNTEERS:
-        yield from _mandate_rules(row, period)
-    elif sheet is schema.CALLS and row.get("granted") and row.get("status") != schema.ACCEPTED:
-        yield RowIssue(
-            "montant-sans-acceptation", "granted",
-            f"Un montant obtenu est saisi alors que le statut n'est pas « {schema.ACCEPTED} » : "
-            "corrigez le statut ou videz le montant obtenu.", schema.ACCEPTED,
-        )
+    if sheet.has("mandate_start") and sheet.has("mandate_end"):
+        yield from _mandate_rules(sheet, row, period, spec)
+    if sheet.has("granted") and sheet.has("status") and row.get("granted"):
+        accepted = sheet.column("status").term("accepte")
+        if row.get("status") != accepted:
+            yield RowIssue(
+                "montant-sans-acceptation", "granted",
+                f"Un montant obtenu est saisi alors que le statut n'est pas « {accepted} » : "
+                "corrigez le statut ou videz le montant obtenu.", accepted,
+            )
 
 
-def _date_rules(col: schema.Column, value: object, period: Period) -> Iterator[RowIssue]:
+def _date_rules(col: Column, value: object, period: Period) -> Iterator[RowIssue]:
     if not isinstance(value, dt.date):
         return
     shown = value.strftime("%m/%Y" if col.kind is Kind.MONTH else "%d/%m/%Y")
@@ -103,7 +103,7 @@ def _date_rules(col: schema.Column, value: object, period: Period) -> Iterator[R
         )
 
 
-def _mandate_rules(row: Mapping[str, object], period: Period) -> Iterator[RowIssue]:
+def _mandate_rules(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Spec) -> Iterator[RowIssue]:
     start, end = row.get("mandate_start"), row.get("mandate_end")
     if start is not None and end is None:
         yield RowIssue("mandat-sans-fin", "mandate_end",
@@ -116,7 +116,9 @@ def _mandate_rules(row: Mapping[str, object], period: Period) -> Iterator[RowIss
             f"Le mandat finit le {end:%d/%m/%Y}, avant de commencer le {start:%d/%m/%Y} : "
             "vérifiez les deux dates.",
         )
-    if row.get("role") in schema.CP_ROLES and row.get("auxilia_member") is not True:
+    role = sheet.column("role") if sheet.has("role") else None
+    cp_roles = role.term_values("cp") if role is not None and "cp" in role.terms else ()
+    if row.get("role") in cp_roles and row.get("auxilia_member") is not True:
         current = (isinstance(start, dt.date) and isinstance(end, dt.date)
                    and start <= period.as_of <= end)
         if not current:
@@ -147,15 +149,15 @@ def claimed_twice(establishments: pd.DataFrame) -> Iterator[tuple[int, RowIssue]
         )
 
 
-def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:
+def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:
     """Joint records reported by both associations: a mask of the copies that must not count
     (True on the later report) and an issue where the two reports' details differ."""
     mask = pd.Series(False, index=table.index)
     issues: list[tuple[int, RowIssue]] = []
     if not sheet.joint_key or table.empty:
         return mask, issues
-    # A record is joint when it says so (Associations « ANVP et Auxilia », Portage « Commun »);
-    # an action outside any establishment has no place to match on: it is never merged.
+    # A record is joint when it says so (the sheet's ``joint_when`` value); a record outside any
+    # establishment has no place to match on: it is never merged.
     keyed = table.dropna(subset=list(sheet.joint_key))
     if sheet.joint_when is not None:
         column, value = sheet.joint_when
@@ -178,7 +180,7 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list
             if differing:
                 issues.append((index, RowIssue(
                     "commun-divergent", sheet.joint_key[0],
-                    f"Cet enregistrement commun est aussi déclaré par {with_article(first_assoc)} "
+                    f"Cet enregistrement commun est aussi déclaré par {spec.in_sentence(first_assoc)} "
                     f"({kept['section']}, "
                     f"ligne {kept['excel_row']}) avec d'autres valeurs pour : {', '.join(differing)}. "
                     "Il ne compte qu'une fois : accordez-vous sur les chiffres.",
@@ -186,9 +188,9 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list
     return mask, issues
 
 
-def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, RowIssue]]:
+def presence_disagreements(establishments: pd.DataFrame, spec: Spec) -> Iterator[tuple[int, RowIssue]]:
     """A section's view of the other association's presence that contradicts that association."""
-    for own, column in (("ANVP", "anvp_present"), ("Auxilia", "auxilia_present")):
+    for own, column in ((p.name, p.presence) for p in spec.parties if p.presence in establishments):
         truth = (establishments[establishments.association == own]
                  .dropna(subset=[column]).groupby("establishment")[column].max())
         views = establishments[(establishments.association != own) & establishments[column].notna()]
@@ -197,7 +199,8 @@ def presence_disagreements(establishments: pd.DataFrame) -> Iterator[tuple[int, 
             if said is not None and bool(said) != bool(row[column]):
                 yield index, RowIssue(
                     "presence-divergente", column,
-                    f"Pour {row.establishment}, {with_article(own)} déclare {'une' if said else 'aucune'} présence : "
+                    f"Pour {row.establishment}, {spec.in_sentence(own)} déclare {'une' if said else 'aucune'} "
+                    "présence : "
                     f"c'est sa déclaration qui fait foi. Vérifiez avec la section {own}.",
                 )
 

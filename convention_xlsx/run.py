@@ -160,7 +160,7 @@ def _record(options: RunOptions, result: MonthResult) -> None:
     assert result.figures is not None
     try:
         with _writing(db):
-            month = record_month(db, result.figures, cons.report)
+            month = record_month(db, result.figures, cons.report, cons.config.spec.version)
     except HistoryError as err:
         raise RunError(str(err)) from err
     result.history_month = month

@@ -27,11 +27,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import schema
 from .atomic import atomic_path
 from .config import Config
-from .readme_text import VERSION_LABEL, readme_rows
-from .schema import Column, Kind, Sheet
+from .readme_text import readme_rows, version_label
+from .schema import FIELDS, TEXT, Column, Kind, Sheet, Spec
 from .text import closest, fold
 
 HEADER_ROW = 1
@@ -82,35 +81,38 @@ class TemplateError(ValueError):
 
 def _list_columns(config: Config) -> list[tuple[str, tuple[str, ...]]]:
     """The columns of the ``Listes`` sheet: (header, values), référentiel first."""
-    codes_col = schema.ESTABLISHMENTS.column("establishment")
-    name_col = schema.ESTABLISHMENTS.column("establishment_name")
+    spec = config.spec
+    sites = spec.sites
+    code_label = next((c.label for s in spec.table_sheets for c in s.columns if c.kind is Kind.ESTABLISHMENT), "Code")
+    name_label = next((c.label for c in sites.columns if c.derived), "Nom") if sites is not None else "Nom"
     ordered = sorted(config.referentiel.establishments, key=lambda e: e.code)
     columns = [
-        (codes_col.label, tuple(e.code for e in ordered)),
-        (name_col.label, tuple(e.name for e in ordered)),
+        (code_label, tuple(e.code for e in ordered)),
+        (name_label, tuple(e.name for e in ordered)),
     ]
     seen: set[tuple[str, ...]] = set()
-    for sheet in schema.SHEETS:
+    for sheet in spec.sheets:
         for col in sheet.columns:
             if col.allowed and col.allowed not in seen:
                 seen.add(col.allowed)
-                columns.append((Kind.BOOL.value if col.kind is Kind.BOOL else col.label, col.allowed))
+                columns.append((Kind.BOOL.description if col.kind is Kind.BOOL else col.label, col.allowed))
     return columns
 
 
-def _abs_range(index: int, count: int, last_index: int | None = None) -> str:
+def _abs_range(sheet: str, index: int, count: int, last_index: int | None = None) -> str:
     first, last = get_column_letter(index), get_column_letter(last_index or index)
-    return f"{quote_sheetname(schema.LISTS_SHEET_NAME)}!${first}$2:${last}${count + 1}"
+    return f"{quote_sheetname(sheet)}!${first}$2:${last}${count + 1}"
 
 
 def _list_ranges(config: Config) -> dict[tuple[str, ...], str]:
     """Each list of values (choices, Oui/Non, establishment codes) → its absolute range."""
-    return {values: _abs_range(i, len(values)) for i, (_, values) in enumerate(_list_columns(config), 1)}
+    name = config.spec.lists_sheet
+    return {values: _abs_range(name, i, len(values)) for i, (_, values) in enumerate(_list_columns(config), 1)}
 
 
 def _lookup_range(config: Config) -> str:
     """The (code, name) range the derived ``Établissement`` column looks up."""
-    return _abs_range(1, len(config.referentiel), 2)
+    return _abs_range(config.spec.lists_sheet, 1, len(config.referentiel), 2)
 
 
 def _write_lists(ws: Worksheet, config: Config) -> None:
@@ -296,7 +298,8 @@ def _write_section(ws: Worksheet, config: Config) -> None:
     for index, text in enumerate(SECTION_HEADERS, 1):
         cell = ws.cell(HEADER_ROW, index, text)
         cell.font, cell.fill = _WHITE_BOLD, _REQUIRED_FILL
-    for row, col in enumerate(schema.SECTION.columns, SECTION_FIRST_ROW):
+    fields = config.spec.section
+    for row, col in enumerate(fields.columns, SECTION_FIRST_ROW):
         ws.cell(row, 1, col.label).font = Font(name=_FONT, bold=col.required)
         value = ws.cell(row, 2)
         value.number_format = _FORMATS.get(col.kind, "General")
@@ -309,7 +312,7 @@ def _write_section(ws: Worksheet, config: Config) -> None:
         if dv is not None:
             dv.add(value.coordinate)
             ws.add_data_validation(dv)
-    _section_cell(ws, "template_version").value = schema.TEMPLATE_VERSION
+    _section_cell(ws, fields, "template_version").value = config.spec.version
     for letter, width in zip("ABC", (26, 36, 80), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(SECTION_FIRST_ROW, 1).coordinate
@@ -317,8 +320,8 @@ def _write_section(ws: Worksheet, config: Config) -> None:
     _protect(ws)
 
 
-def _section_cell(ws: Worksheet, key: str):
-    keys = [c.key for c in schema.SECTION.columns]
+def _section_cell(ws: Worksheet, fields: Sheet, key: str):
+    keys = [c.key for c in fields.columns]
     return ws.cell(SECTION_FIRST_ROW + keys.index(key), 2)
 
 
@@ -342,15 +345,15 @@ def _write_readme(ws: Worksheet, config: Config) -> None:
 # --------------------------------------------------------------------------- public API
 
 
-def _check_association(association: str | None) -> str | None:
+def _check_association(association: str | None, parties: tuple[str, ...]) -> str | None:
     if association is None:
         return None
-    for name in schema.ASSOCIATIONS:
+    for name in parties:
         if fold(name) == fold(association):
             return name
-    hint = closest(association, schema.ASSOCIATIONS)
+    hint = closest(association, parties)
     raise TemplateError(
-        f"Association inconnue « {association} » : attendu {' ou '.join(schema.ASSOCIATIONS)}"
+        f"Association inconnue « {association} » : attendu {' ou '.join(parties)}"
         + (f" (vouliez-vous dire {hint} ?)" if hint else "")
         + ".",
         hint,
@@ -383,31 +386,33 @@ def build_template(
 
     Raises :class:`TemplateError` for an unknown association or establishment code.
     """
-    association = _check_association(association)
+    spec = config.spec
+    association = _check_association(association, spec.party_names)
     codes = [_check_code(config, c) for c in establishments]
     if email is None and association and section:
         expected = config.expected(association, section)
         email = expected.email if expected and expected.email else None
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for sheet in schema.SHEETS:
+    for sheet in spec.sheets:
         ws = wb.create_sheet(sheet.name)
-        if sheet.layout == "text":
+        if sheet.layout == TEXT:
             _write_readme(ws, config)
-        elif sheet.layout == "fields":
+        elif sheet.layout == FIELDS:
             _write_section(ws, config)
         else:
             _write_table(ws, sheet, config)
-    _write_lists(wb.create_sheet(schema.LISTS_SHEET_NAME), config)
+    _write_lists(wb.create_sheet(spec.lists_sheet), config)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
     props = wb.properties
     props.created = props.modified = FIXED_TIMESTAMP
     props.creator = props.lastModifiedBy = "convention-xlsx"
     props.title = f"Rapport de section – {config.title}"
-    wb.custom_doc_props.append(StringProperty(name=VERSION_LABEL, value=schema.TEMPLATE_VERSION))
+    wb.custom_doc_props.append(StringProperty(name=version_label(spec), value=spec.version))
     fill_workbook(
         wb,
+        spec,
         section={k: v for k, v in (("association", association), ("section_name", section), ("email", email)) if v},
         tables={"establishments": [{"establishment": c} for c in codes]} if codes else {},
     )
@@ -416,6 +421,7 @@ def build_template(
 
 def fill_workbook(
     wb: openpyxl.Workbook,
+    spec: Spec,
     section: Mapping[str, object] = {},  # noqa: B006 (read only)
     tables: Mapping[str, Sequence[Mapping[str, object]]] = {},
 ) -> None:  # noqa: B006
@@ -426,10 +432,11 @@ def fill_workbook(
     the sheet's data cells (derived formulas are kept). Values are written as given;
     a string starting with ``=`` is stored as text, never as a formula.
     """
+    fields = spec.section
     for key, value in section.items():
-        _put(_section_cell(wb[schema.SECTION.name], key), value, schema.SECTION.column(key))
+        _put(_section_cell(wb[fields.name], fields, key), value, fields.column(key))
     for sheet_key, rows in tables.items():
-        sheet = schema.BY_KEY[sheet_key]
+        sheet = spec.sheet(sheet_key)
         ws = wb[sheet.name]
         positions = {c.key: i for i, c in enumerate(sheet.columns, 1)}
         for line in ws.iter_rows(min_row=FIRST_DATA_ROW):
@@ -453,15 +460,16 @@ def _put(cell, value: object, col: Column) -> None:
         cell.protection = _UNLOCKED
 
 
-def template_version(wb: openpyxl.Workbook) -> str:
+def template_version(wb: openpyxl.Workbook, spec: Spec) -> str:
     """The template version of a workbook: the ``Section`` cell, else the custom property, else ``""``."""
-    if schema.SECTION.name in wb.sheetnames:
-        ws = wb[schema.SECTION.name]
+    label = version_label(spec)
+    if spec.section.name in wb.sheetnames:
+        ws = wb[spec.section.name]
         for row in ws.iter_rows(min_row=SECTION_FIRST_ROW, max_col=2):
-            if row[0].value is not None and fold(str(row[0].value)) == fold(VERSION_LABEL):
+            if row[0].value is not None and fold(str(row[0].value)) == fold(label):
                 return "" if row[1].value is None else str(row[1].value).strip()
     for prop in wb.custom_doc_props:
-        if prop.name == VERSION_LABEL:
+        if prop.name == label:
             return str(prop.value)
     return ""
 

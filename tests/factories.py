@@ -18,8 +18,10 @@ from convention_xlsx.config import Config, load_config
 from convention_xlsx.consolidate import Consolidation
 from convention_xlsx.findings import Finding
 from convention_xlsx.report import READ, FileRecord, Report
-from convention_xlsx.schema import BY_KEY, TABLE_SHEETS, TEMPLATE_VERSION
+from convention_xlsx.spec import default_spec
 from convention_xlsx.tables import build_frame
+
+SPEC = default_spec()
 
 CONFIG_PATH = Path(convention_xlsx.__file__).parent / "data" / "convention.toml"
 
@@ -51,7 +53,7 @@ class SectionFile:
         rows = self.rows.setdefault(sheet_key, [])
         record = {k: _typed(v) for k, v in values.items()}
         record.update(source_file=self.path, section=self.section, association=self.association,
-                      sheet=BY_KEY[sheet_key].name, excel_row=len(rows) + 2,
+                      sheet=SPEC.by_key[sheet_key].name, excel_row=len(rows) + 2,
                       joint_duplicate=joint_duplicate)
         rows.append(record)
         return self
@@ -60,7 +62,7 @@ class SectionFile:
         n = sum(len(r) for r in self.rows.values())
         return FileRecord(path=self.path, status=self.status, reason=self.reason, sha256="0" * 64,
                           association=self.association, section=self.section, email=self.email,
-                          updated=self.updated, template_version=TEMPLATE_VERSION,
+                          updated=self.updated, template_version=SPEC.version,
                           rows_read=n, rows_consolidated=n if self.status == READ else 0)
 
 
@@ -75,7 +77,7 @@ def consolidation(files: list[SectionFile], arrete: dt.date = dt.date(2023, 6, 3
                   cfg: Config | None = None) -> Consolidation:
     """A Consolidation as the consolidation step would give it for these files."""
     tables = {}
-    for sheet in TABLE_SHEETS:
+    for sheet in SPEC.table_sheets:
         records = [r for f in files if f.status == READ for r in f.rows.get(sheet.key, [])]
         tables[sheet.key] = build_frame(sheet, records)
     report = Report(files=[f.record() for f in files], findings=list(findings or []))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from convention_xlsx import schema
 from convention_xlsx.reading.model import FileInfo, RawSheet, RawWorkbook
+from convention_xlsx.spec import default_spec
+
+SPEC = default_spec()
 
 
 def md_cells(table: str) -> list[list[object]]:
@@ -28,7 +30,7 @@ def md_cells(table: str) -> list[list[object]]:
 
 def section_rows(values: dict[str, object]) -> list[list[object]]:
     rows: list[list[object]] = [["Information", "Valeur", "Aide"]]
-    for col in schema.SECTION.columns:
+    for col in SPEC.section.columns:
         rows.append([col.label, values.get(col.label, values.get(col.key)), col.help])
     return rows
 
@@ -44,11 +46,11 @@ def raw_workbook(
     complete: bool = True,
 ) -> RawWorkbook:
     values = {"association": association, "section_name": section, "updated": updated,
-              "email": "section@example.org", "template_version": schema.TEMPLATE_VERSION,
+              "email": "section@example.org", "template_version": SPEC.version,
               **(extra_section or {})}
-    raw_sheets = [RawSheet(schema.SECTION.name, section_rows(values))]
+    raw_sheets = [RawSheet(SPEC.section.name, section_rows(values))]
     given = dict(sheets or {})
-    for sheet in schema.TABLE_SHEETS if complete else ():  # untouched sheets: the template's header
+    for sheet in SPEC.table_sheets if complete else ():  # untouched sheets: the template's header
         if not any(name.strip().casefold() == sheet.name.casefold() for name in given):
             given[sheet.name] = [[c.label for c in sheet.columns]]
     for name, table in given.items():

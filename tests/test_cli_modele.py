@@ -9,9 +9,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from convention_xlsx import schema
 from convention_xlsx.cli import main
+from convention_xlsx.spec import default_spec
 from convention_xlsx.template import FIRST_DATA_ROW, SECTION_FIRST_ROW, template_version
+
+SPEC = default_spec()
 
 
 @pytest.fixture
@@ -20,12 +22,12 @@ def runner() -> CliRunner:
 
 
 def section_values(path) -> dict[str, object]:
-    ws = openpyxl.load_workbook(path)[schema.SECTION.name]
+    ws = openpyxl.load_workbook(path)[SPEC.section.name]
     return {r[0]: r[1] for r in ws.iter_rows(min_row=SECTION_FIRST_ROW, max_col=2, values_only=True)}
 
 
 def establishment_codes(path) -> list[str]:
-    ws = openpyxl.load_workbook(path)[schema.ESTABLISHMENTS.name]
+    ws = openpyxl.load_workbook(path)[SPEC.sheet("establishments").name]
     return [r[0] for r in ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=1, values_only=True) if r[0]]
 
 
@@ -35,8 +37,8 @@ def test_blank_template(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert str(out) in result.output and "vierge" in result.output and "10 feuilles" in result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[: len(schema.SHEETS)] == [s.name for s in schema.SHEETS]
-    assert template_version(wb) == schema.TEMPLATE_VERSION
+    assert wb.sheetnames[: len(SPEC.sheets)] == [s.name for s in SPEC.sheets]
+    assert template_version(wb, SPEC) == SPEC.version
     assert section_values(out)["Association"] is None
 
 

@@ -12,15 +12,18 @@ import python_calamine as calamine
 from click.testing import CliRunner
 from conftest import PACKAGED_CONFIG
 
-from convention_xlsx import schema
 from convention_xlsx.cli import main
 from convention_xlsx.consolidate import consolidate_folder
 from convention_xlsx.demo import plan_demo
 from convention_xlsx.demo.files import MARKER, write_all_here, write_config, write_workbooks
 from convention_xlsx.demo.mistakes import DATE_KEY
 from convention_xlsx.normalize import to_date, to_month
+from convention_xlsx.readme_text import version_label
+from convention_xlsx.spec import default_spec
 from convention_xlsx.tables import JOINT_DUPLICATE
-from convention_xlsx.template import HEADER_ROW, VERSION_LABEL
+from convention_xlsx.template import HEADER_ROW
+
+SPEC = default_spec()
 
 SECTIONS = 12
 TODAY = dt.date.today()
@@ -58,11 +61,11 @@ def test_workbooks_are_the_template_filled(demo):
     assert len(list(inputs.iterdir())) == len(plan.workbooks) == SECTIONS  # one missing, one sent twice
     for name in plan.files:
         sheets = cell_values(inputs / name)
-        assert list(sheets)[: len(schema.SHEETS)] == [s.name for s in schema.SHEETS]
-        for sheet in schema.TABLE_SHEETS:
+        assert list(sheets)[: len(SPEC.sheets)] == [s.name for s in SPEC.sheets]
+        for sheet in SPEC.table_sheets:
             assert sheets[sheet.name][HEADER_ROW - 1][: len(sheet.columns)] == [c.label for c in sheet.columns]
-        section = {row[0]: row[1] for row in sheets[schema.SECTION.name][1:] if row and row[0]}
-        assert section[VERSION_LABEL] == schema.TEMPLATE_VERSION
+        section = {row[0]: row[1] for row in sheets[SPEC.section.name][1:] if row and row[0]}
+        assert section[version_label(SPEC)] == SPEC.version
 
 
 def test_consolidation_reports_exactly_the_deliberate_mistakes(demo):
@@ -108,7 +111,7 @@ def test_joint_records_are_reported_by_both_associations(demo):
     _, _, _, cons = demo
     actions = cons.tables["actions"]
     assert actions[JOINT_DUPLICATE].any()
-    joint = actions[actions["associations"] == schema.JOINT]
+    joint = actions[actions["associations"] == SPEC.sheet("actions").joint_value]
     keys = joint.groupby(["date", "establishment", "action_type"])["association"].nunique()
     assert (keys == 2).any()
 
@@ -120,7 +123,7 @@ def test_dates_stay_in_the_period_and_before_today_except_the_mistakes(config):
     for wb in plan.workbooks:
         assert wb.updated <= TODAY
         for key, column in DATE_KEY.items():
-            sheet = schema.BY_KEY[key]
+            sheet = SPEC.by_key[key]
             letter = "ABCDEFGHIJ"[[c.key for c in sheet.columns].index(column)]
             for row_number, row in enumerate(wb.tables[key], start=2):
                 if (wb.file, sheet.name, f"{letter}{row_number}") in mistaken:

@@ -157,6 +157,6 @@ def test_cli_default_members_output_and_bilan_year(inputs, tmp_path, monkeypatch
 def test_snapshot_in_history_is_what_evolution_shows(cons, tmp_path):
     db = tmp_path / "h.sqlite"
     f = compute(cons)
-    history.record_month(db, f, cons.report)
+    history.record_month(db, f, cons.report, cons.config.spec.version)
     again = compute(cons, history=history.load(db))
     pd.testing.assert_frame_equal(f.evolution, again.evolution)

@@ -10,6 +10,9 @@ from factories import SectionFile, consolidation
 from convention_xlsx import history
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.snapshot import NATIONAL, latest_in_year, snapshot_rows
+from convention_xlsx.spec import default_spec
+
+SPEC_VERSION = default_spec().version
 
 
 def cons_at(arrete, visitors=4, both=False):
@@ -38,7 +41,7 @@ def test_snapshot_rows_are_national_per_disp_and_per_establishment_without_files
     nanterre = rows[rows["scope"] == "CP-NANTERRE"].set_index("indicator")["value"]
     assert (nanterre["anvp_present"], nanterre["auxilia_present"], nanterre["mandates_current"]) == (1, 1, 1)
     assert snapshot_rows(figures.establishments, figures.people).equals(rows)
-    run = history.run_row(figures.arrete, figures_report(), figures.completeness_figures,
+    run = history.run_row(figures.arrete, figures_report(), figures.completeness_figures, SPEC_VERSION,
                           generated_at=dt.datetime(2023, 4, 2, 9, 30))
     assert run["month"] == "2023-03" and run["generated_at"] == "2023-04-02T09:30:00"
     assert history.figure_rows(figures.arrete, rows)[0][0] == "2023-03"
@@ -51,9 +54,9 @@ def figures_report():
 def test_recording_the_same_month_twice_replaces_it(tmp_path):
     db = tmp_path / "sorties" / "historique.sqlite"
     cons = cons_at(dt.date(2023, 3, 31), visitors=4)
-    history.record_month(db, compute(cons), cons.report)
+    history.record_month(db, compute(cons), cons.report, SPEC_VERSION)
     cons = cons_at(dt.date(2023, 3, 15), visitors=9)
-    history.record_month(db, compute(cons), cons.report)
+    history.record_month(db, compute(cons), cons.report, SPEC_VERSION)
     assert history.recorded_months(db) == ["2023-03"]
     frame = history.load(db)
     assert national(frame)["anvp_visitors"] == 9
@@ -67,7 +70,7 @@ def test_two_months_are_both_in_evolution(tmp_path):
     db = tmp_path / "historique.sqlite"
     for arrete, visitors in ((dt.date(2023, 2, 28), 3), (dt.date(2023, 4, 30), 7)):
         cons = cons_at(arrete, visitors=visitors)
-        history.record_month(db, compute(cons), cons.report)
+        history.record_month(db, compute(cons), cons.report, SPEC_VERSION)
     figures = compute(cons_at(dt.date(2023, 6, 30), visitors=8), history=history.load(db))
     evo = figures.evolution
     visitors = evo["anvp_visitors"]
@@ -96,7 +99,7 @@ def test_unreadable_history_is_a_french_error(tmp_path):
 def test_backfill_records_past_quarter_ends_and_keeps_real_runs(tmp_path):
     db = tmp_path / "historique.sqlite"
     cons = cons_at(dt.date(2023, 6, 30))
-    history.record_month(db, compute(cons_at(dt.date(2022, 12, 31), visitors=2)), cons.report)
+    history.record_month(db, compute(cons_at(dt.date(2022, 12, 31), visitors=2)), cons.report, SPEC_VERSION)
     written = history.backfill(db, cons)
     assert written == ["2021-03", "2021-06", "2021-09", "2021-12", "2022-03", "2022-06", "2022-09", "2023-03"]
     runs = history.load_runs(db).set_index("month")

@@ -3,10 +3,11 @@ shares, actions per month, the §3 quarter grid, calls for projects."""
 
 import datetime as dt
 
-from factories import SectionFile, consolidation
+from factories import SectionFile, config, consolidation
 
 from convention_xlsx.indicators import compute
 from convention_xlsx.indicators.activity import representation
+from convention_xlsx.indicators.vocabulary import vocabulary
 
 ARRETE = dt.date(2023, 6, 30)
 D = dt.date
@@ -55,8 +56,9 @@ def test_meeting_shares_count_by_the_other_as_represented():
 
 
 def test_representation_labels():
-    assert representation("Non", "Par l'ANVP") == "Auxilia seule"
-    assert representation("Non", "Non") == "Aucune"
+    v = vocabulary(config().spec)
+    assert representation("Non", "Par l'ANVP", v) == "Auxilia seule"
+    assert representation("Non", "Non", v) == "Aucune"
 
 
 def test_news_grid_marks_each_quarter_per_association_and_the_ongoing_one():

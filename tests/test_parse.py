@@ -9,10 +9,12 @@ import pytest
 from raw import raw_workbook
 
 import convention_xlsx
-from convention_xlsx import schema
 from convention_xlsx.config import load_config
 from convention_xlsx.parse import Context, cell_ref, parse_workbook
 from convention_xlsx.rules import MASKED, Period
+from convention_xlsx.spec import default_spec
+
+SPEC = default_spec()
 
 TODAY = dt.date(2024, 1, 15)
 
@@ -20,7 +22,7 @@ TODAY = dt.date(2024, 1, 15)
 @pytest.fixture(scope="module")
 def ctx() -> Context:
     config = load_config(Path(convention_xlsx.__file__).parent / "data" / "convention.toml")
-    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY))
+    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY), config.spec)
 
 
 def flat(parsed, *fields, skip=("colonne-facultative-manquante",)):
@@ -157,9 +159,9 @@ def test_cell_ref(row, col, ref):
 
 
 def test_every_table_sheet_of_the_schema_is_read(ctx):
-    sheets = {s.name: [[c.label for c in s.columns]] for s in schema.TABLE_SHEETS}
+    sheets = {s.name: [[c.label for c in s.columns]] for s in SPEC.table_sheets}
     parsed = parse_workbook(raw_workbook(sheets=sheets), ctx)
-    assert parsed.findings == [] and set(parsed.rows) == {s.key for s in schema.TABLE_SHEETS}
+    assert parsed.findings == [] and set(parsed.rows) == {s.key for s in SPEC.table_sheets}
 
 
 def test_formula_without_cached_value_is_reported_only_in_read_columns(ctx):
@@ -194,9 +196,9 @@ def test_a_cp_mandate_is_judged_current_at_the_arrete(ctx):
 """
     raw = raw_workbook(sheets={"Intervenants": table})
     at_end = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23),
-                                             dt.date(2023, 12, 31)))
+                                             dt.date(2023, 12, 31)), ctx.spec)
     assert "cp-sans-adhesion-ni-mandat" not in [f.code for f in parse_workbook(raw, at_end).findings]
-    today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)))
+    today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)), ctx.spec)
     assert "cp-sans-adhesion-ni-mandat" in [f.code for f in parse_workbook(raw, today_only).findings]
 
 

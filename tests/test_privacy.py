@@ -9,10 +9,12 @@ import msoffcrypto
 import openpyxl
 import pytest
 
-from convention_xlsx import schema
 from convention_xlsx.consolidate import Consolidation
 from convention_xlsx.privacy import anonymise, encrypt_workbook, initials
+from convention_xlsx.spec import default_spec
 from convention_xlsx.tables import build_frame
+
+SPEC = default_spec()
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -23,7 +25,7 @@ def test_initials(name, expected):
 
 
 def test_anonymise_keeps_everything_but_the_names(config):
-    volunteers = build_frame(schema.VOLUNTEERS, [
+    volunteers = build_frame(SPEC.sheet("volunteers"), [
         {"last_name": "Martin", "first_name": "Anne", "role": "Visiteur ANVP", "establishment": "CP-FRESNES",
          "mandate_start": dt.date(2023, 1, 1), "mandate_end": dt.date(2024, 1, 1), "section": "Fresnes"},
     ])

@@ -12,16 +12,18 @@ from hypothesis import strategies as st
 from raw import raw_workbook
 
 import convention_xlsx
-from convention_xlsx import schema
 from convention_xlsx.config import load_config
 from convention_xlsx.consolidate import consolidate
 from convention_xlsx.parse import Context, cell_ref, parse_workbook
 from convention_xlsx.rules import Period
-from convention_xlsx.schema import Kind
+from convention_xlsx.schema import Column, Kind
+from convention_xlsx.spec import default_spec
+
+SPEC = default_spec()
 
 CONFIG = load_config(Path(convention_xlsx.__file__).parent / "data" / "convention.toml")
 TODAY = dt.date(2024, 1, 15)
-CTX = Context(CONFIG.referentiel, Period(CONFIG.period_start, CONFIG.period_end, TODAY))
+CTX = Context(CONFIG.referentiel, Period(CONFIG.period_start, CONFIG.period_end, TODAY), CONFIG.spec)
 
 # A value that each kind must refuse, and the code it is refused with.
 BAD = {
@@ -48,12 +50,12 @@ GOOD = {
 }
 
 
-def good_value(col: schema.Column) -> str:
+def good_value(col: Column) -> str:
     value = GOOD[col.kind]
     return col.choices[0] if value is None else value
 
 
-CASES = [(sheet, col) for sheet in schema.TABLE_SHEETS for col in sheet.data_columns if col.kind in BAD]
+CASES = [(sheet, col) for sheet in SPEC.table_sheets for col in sheet.data_columns if col.kind in BAD]
 
 
 @pytest.mark.parametrize(("sheet", "col"), CASES, ids=[f"{s.key}-{c.key}" for s, c in CASES])
@@ -68,11 +70,11 @@ def test_a_bad_value_in_each_column_is_reported_at_its_cell(sheet, col):
     assert (parsed.rows_read, parsed.rows_rejected) == (1, 1)
 
 
-@pytest.mark.parametrize("sheet", schema.TABLE_SHEETS, ids=[s.key for s in schema.TABLE_SHEETS])
+@pytest.mark.parametrize("sheet", SPEC.table_sheets, ids=[s.key for s in SPEC.table_sheets])
 def test_a_row_of_good_values_is_kept_in_every_sheet(sheet):
     header = [c.label for c in sheet.columns]
     row = [None if c.derived else good_value(c) for c in sheet.columns]
-    if sheet is schema.VOLUNTEERS:  # a mandate needs both dates
+    if sheet is SPEC.sheet("volunteers"):  # a mandate needs both dates
         row[header.index("Fin de mandat")] = "15/03/2024"
     parsed = parse_workbook(raw_workbook(sheets={sheet.name: [header, row]}), CTX)
     assert [f.code for f in parsed.findings if f.is_error] == []
@@ -95,7 +97,7 @@ cell_values = st.one_of(
 
 @st.composite
 def sheets(draw):
-    chosen = draw(st.lists(st.sampled_from(schema.TABLE_SHEETS), unique=True, max_size=4))
+    chosen = draw(st.lists(st.sampled_from(SPEC.table_sheets), unique=True, max_size=4))
     out = {}
     for sheet in chosen:
         labels = [c.label for c in sheet.columns]

@@ -13,8 +13,8 @@ from conftest import REPO, libreoffice_convert
 from openpyxl.utils import column_index_from_string, range_boundaries
 from workbooks import make_section_workbook, md_rows
 
-from convention_xlsx import schema
 from convention_xlsx.schema import Kind
+from convention_xlsx.spec import default_spec
 from convention_xlsx.template import (
     FIRST_DATA_ROW,
     HEADER_ROW,
@@ -25,9 +25,11 @@ from convention_xlsx.template import (
     write_template,
 )
 
-TABLE_COLUMNS = [(s, c) for s in schema.TABLE_SHEETS for c in s.columns]
+SPEC = default_spec()
+
+TABLE_COLUMNS = [(s, c) for s in SPEC.table_sheets for c in s.columns]
 IDS = [f"{s.name}/{c.label}" for s, c in TABLE_COLUMNS]
-EVENT_SHEETS = [s for s in schema.TABLE_SHEETS if s is not schema.ESTABLISHMENTS]
+EVENT_SHEETS = [s for s in SPEC.table_sheets if s is not SPEC.sheet("establishments")]
 PREFILL = dict(association="ANVP", section="Nanterre", establishments=["CP-NANTERRE", "CP-FRESNES"])
 
 
@@ -84,12 +86,12 @@ def list_values(wb, formula: str) -> list[str]:
 
 
 def section_values(wb) -> dict[str, object]:
-    ws = wb[schema.SECTION.name]
+    ws = wb[SPEC.section.name]
     return {r[0]: r[1] for r in ws.iter_rows(min_row=SECTION_FIRST_ROW, max_col=2, values_only=True)}
 
 
 def readme_text(wb) -> str:
-    ws = wb[schema.README.name]
+    ws = wb[SPEC.readme.name]
     return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
 
 
@@ -101,9 +103,9 @@ def expected_values(config, col) -> list[str]:
 
 
 def test_sheets_in_schema_order_with_hidden_lists(blank):
-    assert blank.sheetnames == [s.name for s in schema.SHEETS] + [schema.LISTS_SHEET_NAME]
-    assert blank[schema.LISTS_SHEET_NAME].sheet_state == "hidden"
-    assert all(blank[s.name].sheet_state == "visible" for s in schema.SHEETS)
+    assert blank.sheetnames == [s.name for s in SPEC.sheets] + [SPEC.lists_sheet]
+    assert blank[SPEC.lists_sheet].sheet_state == "hidden"
+    assert all(blank[s.name].sheet_state == "visible" for s in SPEC.sheets)
 
 
 @pytest.mark.parametrize(("sheet", "col"), TABLE_COLUMNS, ids=IDS)
@@ -128,7 +130,7 @@ def test_dropdown_at_first_data_row_offers_the_schema_values(blank, config, shee
     assert len(lists) == 1
     dv = lists[0]
     assert dv.showErrorMessage and dv.errorStyle == "stop" and dv.error and dv.errorTitle
-    assert schema.LISTS_SHEET_NAME in dv.formula1
+    assert SPEC.lists_sheet in dv.formula1
     assert list_values(blank, dv.formula1) == expected_values(config, col)
     last = FIRST_DATA_ROW + sheet.prepared_rows - 1
     assert validations_at(ws, last, index) == [dv]
@@ -173,19 +175,19 @@ def test_event_sheets_prepare_at_least_500_rows(blank, sheet):
 
 
 def test_derived_establishment_name_formula_on_every_prepared_row(blank, config):
-    sheet = schema.ESTABLISHMENTS
+    sheet = SPEC.sheet("establishments")
     ws = blank[sheet.name]
     code = openpyxl.utils.get_column_letter(header_column(ws, sheet.column("establishment").label))
     name = header_column(ws, sheet.column("establishment_name").label)
     for row in (FIRST_DATA_ROW, FIRST_DATA_ROW + sheet.prepared_rows - 1):
         formula = ws.cell(row, name).value
         assert formula.startswith("=") and "VLOOKUP" in formula and "IFERROR" in formula
-        assert f"${code}{row}" in formula and schema.LISTS_SHEET_NAME in formula
+        assert f"${code}{row}" in formula and SPEC.lists_sheet in formula
         assert ws.cell(row, name).protection.locked
 
 
 def test_headers_locked_data_columns_editable(blank):
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in SPEC.table_sheets:
         ws = blank[sheet.name]
         assert ws.protection.sheet and not ws.protection.password
         assert ws.protection.insertRows is False and ws.protection.sort is False
@@ -197,26 +199,26 @@ def test_headers_locked_data_columns_editable(blank):
 
 
 def test_section_fields_version_locked_and_custom_property(blank):
-    ws = blank[schema.SECTION.name]
-    labels = [ws.cell(r, 1).value for r in range(SECTION_FIRST_ROW, SECTION_FIRST_ROW + len(schema.SECTION.columns))]
-    assert labels == [c.label for c in schema.SECTION.columns]
-    version_row = SECTION_FIRST_ROW + labels.index(schema.SECTION.column("template_version").label)
-    assert ws.cell(version_row, 2).value == schema.TEMPLATE_VERSION
+    ws = blank[SPEC.section.name]
+    labels = [ws.cell(r, 1).value for r in range(SECTION_FIRST_ROW, SECTION_FIRST_ROW + len(SPEC.section.columns))]
+    assert labels == [c.label for c in SPEC.section.columns]
+    version_row = SECTION_FIRST_ROW + labels.index(SPEC.section.column("template_version").label)
+    assert ws.cell(version_row, 2).value == SPEC.version
     assert ws.cell(version_row, 2).protection.locked and ws.protection.sheet
     assert not ws.cell(SECTION_FIRST_ROW, 2).protection.locked
     association = validations_at(ws, SECTION_FIRST_ROW, 2)
-    assert [list_values(blank, dv.formula1) for dv in association] == [list(schema.ASSOCIATIONS)]
+    assert [list_values(blank, dv.formula1) for dv in association] == [list(SPEC.party_names)]
     props = {p.name: p.value for p in blank.custom_doc_props}
-    assert props["Version du modèle"] == schema.TEMPLATE_VERSION
-    assert template_version(blank) == schema.TEMPLATE_VERSION
+    assert props["Version du modèle"] == SPEC.version
+    assert template_version(blank, SPEC) == SPEC.version
 
 
 def test_readme_in_french_with_version_referents_period_and_personal_data(blank, config):
     text = readme_text(blank)
-    assert schema.TEMPLATE_VERSION in text
+    assert SPEC.version in text
     for email in config.referents.values():
         assert email in text
-    for sheet in schema.SHEETS[1:]:
+    for sheet in SPEC.sheets[1:]:
         assert sheet.name in text and sheet.help in text
     assert config.period_start.strftime("%d/%m/%Y") in text and config.period_end.strftime("%d/%m/%Y") in text
     assert "Données personnelles" in text and "détenue" in text and "jj/mm/aaaa" in text
@@ -231,8 +233,8 @@ def test_prefilled_variant_carries_its_values(prefilled):
     values = section_values(prefilled)
     assert values["Association"] == "ANVP" and values["Nom de la section"] == "Nanterre"
     assert values["Courriel"] == "anvp.nanterre@example.org"  # from the expected section
-    ws = prefilled[schema.ESTABLISHMENTS.name]
-    code = header_column(ws, schema.ESTABLISHMENTS.column("establishment").label)
+    ws = prefilled[SPEC.sheet("establishments").name]
+    code = header_column(ws, SPEC.sheet("establishments").column("establishment").label)
     assert [ws.cell(r, code).value for r in (2, 3, 4)] == ["CP-NANTERRE", "CP-FRESNES", None]
 
 
@@ -240,7 +242,7 @@ def test_prefill_accepts_case_and_gives_explicit_email(config):
     wb = build_template(config, "auxilia", "Paris", ["cp-nanterre"], email="x@example.org")
     values = section_values(wb)
     assert (values["Association"], values["Courriel"]) == ("Auxilia", "x@example.org")
-    assert wb[schema.ESTABLISHMENTS.name].cell(FIRST_DATA_ROW, 1).value == "CP-NANTERRE"
+    assert wb[SPEC.sheet("establishments").name].cell(FIRST_DATA_ROW, 1).value == "CP-NANTERRE"
 
 
 @pytest.mark.parametrize(
@@ -273,7 +275,7 @@ def test_fill_workbook_writes_mistakes_and_formulas_as_text(config, tmp_path):
         tables={"actions": rows, "establishments": [{"establishment": "CP-NANTERRE"}]},
     )
     wb = openpyxl.load_workbook(path)
-    ws = wb[schema.ACTIONS.name]
+    ws = wb[SPEC.sheet("actions").name]
     description = ws.cell(FIRST_DATA_ROW, header_column(ws, "Description"))
     assert (description.value, description.data_type) == ('=HYPERLINK("http://x")', "s")
     with zipfile.ZipFile(path) as z:
@@ -286,7 +288,7 @@ def test_fill_workbook_writes_mistakes_and_formulas_as_text(config, tmp_path):
     assert ws.cell(FIRST_DATA_ROW + 1, header_column(ws, "Associations")).value == "Auxila"
     assert ws.cell(FIRST_DATA_ROW + 1, header_column(ws, "Description")).value == "2022-01-01"
     assert section_values(wb)["Date de mise à jour"] == dt.datetime(2023, 6, 2)
-    est = wb[schema.ESTABLISHMENTS.name]
+    est = wb[SPEC.sheet("establishments").name]
     assert [est.cell(r, 1).value for r in (2, 3)] == ["CP-NANTERRE", None]  # pre-filled rows replaced
     assert est.cell(3, 2).value.startswith("=IF(")  # derived formulas kept
 
@@ -340,7 +342,7 @@ def test_libreoffice_round_trip_keeps_sheets_headers_dropdowns_values(soffice, c
     original = request.getfixturevalue(variant)
     resaved = openpyxl.load_workbook(libreoffice_convert(source, "xlsx", tmp_path / "lo"))
     assert resaved.sheetnames == original.sheetnames
-    assert resaved[schema.LISTS_SHEET_NAME].sheet_state == "hidden"
+    assert resaved[SPEC.lists_sheet].sheet_state == "hidden"
     for sheet, col in TABLE_COLUMNS:
         ws = resaved[sheet.name]
         index = header_column(ws, col.label)
@@ -348,10 +350,10 @@ def test_libreoffice_round_trip_keeps_sheets_headers_dropdowns_values(soffice, c
             lists = [dv for dv in validations_at(ws, FIRST_DATA_ROW, index) if dv.type == "list"]
             assert lists, f"dropdown lost: {sheet.name}/{col.label}"
             assert list_values(resaved, lists[0].formula1) == expected_values(config, col)
-    assert template_version(resaved) == schema.TEMPLATE_VERSION
-    assert {p.name: p.value for p in resaved.custom_doc_props}["Version du modèle"] == schema.TEMPLATE_VERSION
+    assert template_version(resaved, SPEC) == SPEC.version
+    assert {p.name: p.value for p in resaved.custom_doc_props}["Version du modèle"] == SPEC.version
     assert section_values(resaved) == section_values(original)
-    est_original, est_resaved = original[schema.ESTABLISHMENTS.name], resaved[schema.ESTABLISHMENTS.name]
+    est_original, est_resaved = original[SPEC.sheet("establishments").name], resaved[SPEC.sheet("establishments").name]
     assert [c.value for c in est_resaved["A"][:4]] == [c.value for c in est_original["A"][:4]]
     formula = est_resaved.cell(FIRST_DATA_ROW, column_index_from_string("B")).value
     assert re.search(r"VLOOKUP", formula)

@@ -23,10 +23,12 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from convention_xlsx import schema
 from convention_xlsx.config import Config
+from convention_xlsx.spec import default_spec
 from convention_xlsx.template import build_template, fill_workbook
 from convention_xlsx.text import fold
+
+SPEC = default_spec()
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^-?\d+$")
@@ -35,7 +37,7 @@ _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 def _keys_by_label(sheet: str | None) -> dict[str, str]:
     """Folded label or key → column key, for one sheet (by key or name) or all sheets."""
-    sheets = schema.SHEETS if sheet is None else (schema.BY_KEY.get(sheet) or schema.BY_NAME[sheet],)
+    sheets = SPEC.sheets if sheet is None else (SPEC.by_key.get(sheet) or SPEC.by_name[sheet],)
     keys: dict[str, set[str]] = {}
     for s in sheets:
         for col in s.columns:
@@ -106,7 +108,7 @@ def make_section_workbook(
     if editor is not None:
         section_fields["editor"] = editor
     section_fields.update(fields or {})
-    fill_workbook(wb, section=section_fields, tables=tables or {})
+    fill_workbook(wb, config.spec, section=section_fields, tables=tables or {})
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

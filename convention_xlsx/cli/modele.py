@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import schema
 from ..config import Config
 from ..errors import describe_os_error
 from ..template import TemplateError, write_template
@@ -117,5 +116,5 @@ def modele(
         establishments = expected.establishments if expected else ()
     _write(output, config, association=association, section=section, establishments=establishments, email=email)
     kind = "pré-rempli" if association or section or establishments or email else "vierge"
-    count = len(schema.SHEETS)
-    click.echo(f"Modèle {kind} écrit : {output} ({count} feuilles, version {schema.TEMPLATE_VERSION}).")
+    count = len(config.spec.sheets)
+    click.echo(f"Modèle {kind} écrit : {output} ({count} feuilles, version {config.spec.version}).")

@@ -12,7 +12,7 @@ from .. import __version__
 from ..consolidate import Consolidation
 from ..findings import FINDING_FIELDS
 from ..report import READ
-from ..schema import SECTION, TEMPLATE_VERSION
+from ..schema import Spec
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
 
@@ -74,19 +74,21 @@ def finding_links(cons: Consolidation, dashboard_dir: Path) -> dict[str, str]:
     return links
 
 
-MANIFEST = (
+def manifest_columns(spec: Spec) -> tuple[Col, ...]:
+    fields = spec.section
+    return (
     Col("path", "Fichier", "text", 32),
     Col("sha256", "SHA-256", "text", 62),
     Col("status", "Statut", "text", 9),
     Col("reason", "Motif"),
     Col("section", "Section"),
     Col("association", "Association", "text", 11),
-    Col("updated", SECTION.column("updated").label, "date", 12),
-    Col("template_version", SECTION.column("template_version").label, "text", 10),
+    Col("updated", fields.column("updated").label, "date", 12),
+    Col("template_version", fields.column("template_version").label, "text", 10),
     Col("rows_read", "Lignes lues", "int", 9),
     Col("rows_consolidated", "Lignes consolidées", "int", 11),
     Col("rows_rejected", "Lignes rejetées", "int", 10),
-)
+    )
 
 
 def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str, manifest: bool = True) -> None:
@@ -102,7 +104,7 @@ def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: s
         ("Arrêté au", f"{cons.arrete:%d/%m/%Y}"),
         ("Période de la convention", f"du {cfg.period_start:%d/%m/%Y} au {cfg.period_end:%d/%m/%Y}"),
         ("Version de convention-xlsx", __version__),
-        ("Version du modèle de classeur", TEMPLATE_VERSION),
+        ("Version du modèle de classeur", cfg.spec.version),
         ("Configuration", cfg.source),
         ("Référentiel des établissements", f"{len(ref)} établissements · {ref.source}"
                                            + (f" · situation au {ref.date}" if ref.date else "")),
@@ -124,7 +126,8 @@ def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: s
         return
     header = 3 + len(facts) + 2
     ws.write_string(header - 1, 0, "Manifeste : chaque fichier reçu et ce qu'il est devenu", styles.heading)
+    manifest = manifest_columns(cfg.spec)
     frame = pd.DataFrame([vars(f) for f in report.files],
-                         columns=[c.key for c in MANIFEST] if not report.files else None)
-    write_table(ws, styles, header, frame, MANIFEST, "Manifeste")
+                         columns=[c.key for c in manifest] if not report.files else None)
+    write_table(ws, styles, header, frame, manifest, "Manifeste")
     ws.freeze_panes(header + 1, 0)

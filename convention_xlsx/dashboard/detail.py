@@ -21,7 +21,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..config import Referentiel
-from ..schema import BY_KEY, ESTABLISHMENTS, Kind, Sheet
+from ..schema import Kind, Sheet, Spec
 from .styles import Styles, colour_column
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -99,7 +99,7 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFra
     return last_row
 
 
-def schema_columns(sheet: Sheet, with_names: bool = True, provenance: bool = True) -> list[Col]:
+def schema_columns(sheet: Sheet, spec: Spec, with_names: bool = True, provenance: bool = True) -> list[Col]:
     """The columns of a consolidated detail table: schema labels (names of people excluded),
     the establishment's name beside its code, then the provenance (only the section and the
     association without ``provenance``: no file names or rows, the members' edition)."""
@@ -110,12 +110,18 @@ def schema_columns(sheet: Sheet, with_names: bool = True, provenance: bool = Tru
         kind = KIND_OF.get(column.kind, "text")
         cols.append(Col(column.key, column.label, kind, None if kind == "text" else column.width))
         if column.kind is Kind.ESTABLISHMENT and with_names:
-            cols.append(Col(NAME_KEY, ESTABLISHMENTS.column(NAME_KEY).label))
+            cols.append(Col(NAME_KEY, site_name_label(spec)))
     cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS
              if provenance or key in ("section", "association")]
     if sheet.joint_key:
         cols.append(Col("joint_duplicate", "Doublon commun", "bool"))
     return cols
+
+
+def site_name_label(spec: Spec) -> str:
+    """The header of a site's name beside its code (the sites sheet's derived column)."""
+    sites = spec.sites
+    return next((c.label for c in sites.columns if c.derived), "Nom") if sites is not None else "Nom"
 
 
 def with_names(frame: pd.DataFrame, referentiel: Referentiel) -> pd.DataFrame:
@@ -127,11 +133,11 @@ def with_names(frame: pd.DataFrame, referentiel: Referentiel) -> pd.DataFrame:
 
 
 def write_detail(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, sheet_key: str,
-                 referentiel: Referentiel, table_name: str, provenance: bool = True) -> int:
+                 referentiel: Referentiel, table_name: str, spec: Spec, provenance: bool = True) -> int:
     """One consolidated sheet as an Excel table, sorted by its date when it has one."""
-    sheet = BY_KEY[sheet_key]
+    sheet = spec.sheet(sheet_key)
     date_col = next((c.key for c in sheet.data_columns if c.kind in (Kind.DATE, Kind.MONTH)), None)
     if date_col is not None and len(frame):
         frame = frame.sort_values(date_col, kind="stable")
     return write_table(ws, styles, first_row, with_names(frame, referentiel),
-                       schema_columns(sheet, provenance=provenance), table_name)
+                       schema_columns(sheet, spec, provenance=provenance), table_name)

@@ -7,14 +7,16 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
 from ..indicators.presence import STATUSES
-from ..schema import ESTABLISHMENTS, REFERRALS
+from ..schema import Spec
 from . import charts
 from .detail import Col, write_table
 from .styles import STATUS_COLOURS, Styles, sheet_title
 
 HEADER_ROW = 3
 
-ESTABLISHMENT_COLUMNS = (
+def establishment_columns(spec: Spec) -> tuple[Col, ...]:
+    sites, referrals = spec.sites, spec.sheet("referrals")
+    return (
     Col("disp", "DISP", "text", 11),
     Col("type", "Type", "text", 6),
     Col("name", "Établissement"),
@@ -22,7 +24,7 @@ ESTABLISHMENT_COLUMNS = (
     Col("status", "Présence", "text", 13),
     Col("anvp_visitors", "Visiteurs ANVP", "int", 9),
     Col("auxilia_cps", "CP Auxilia", "int", 9),
-    Col("auxilia_learners", ESTABLISHMENTS.column("auxilia_learners").label, "int", 11),
+    Col("auxilia_learners", sites.column("auxilia_learners").label, "int", 11),
     Col("visitor_cps", "Visiteurs aussi CP", "int", 9),
     Col("cross_members", "Adhérents des deux", "int", 10),
     Col("mandates_current", "Mandats en cours", "int", 9),
@@ -31,8 +33,8 @@ ESTABLISHMENT_COLUMNS = (
     Col("last_meeting", "Dernière réunion", "date", 12),
     Col("last_meeting_represented", "Représentées à la dernière réunion", "text", 36),
     Col("informed", "Personnes informées", "int", 10),
-    Col("auxilia_signups", REFERRALS.column("auxilia_signups").label, "int", 12),
-    Col("visit_requests", REFERRALS.column("visit_requests").label, "int", 12),
+    Col("auxilia_signups", referrals.column("auxilia_signups").label, "int", 12),
+    Col("visit_requests", referrals.column("visit_requests").label, "int", 12),
     Col("reporters", "Sections ayant rendu compte"),
     Col("last_report", "Dernier envoi", "date", 12),
     Col("other_view", "Vue de l'autre association pour", "text", 16),
@@ -45,7 +47,8 @@ def write_establishments(ws: Worksheet, styles: Styles, figures: Figures) -> Non
                 f"Les {n} établissements du référentiel, qu'une section en ait rendu compte ou non. "
                 "« Vue de l'autre association » : la présence vient de l'autre association, faute de "
                 "déclaration de l'association concernée.")
-    last = write_table(ws, styles, HEADER_ROW, figures.establishments, ESTABLISHMENT_COLUMNS, "Etablissements",
+    last = write_table(ws, styles, HEADER_ROW, figures.establishments, establishment_columns(figures.spec),
+                       "Etablissements",
                        colours={"status": STATUS_COLOURS})
     ws.freeze_panes(HEADER_ROW + 1, 3)
     for row in range(HEADER_ROW + 1, last + 1):  # one height for all (LibreOffice sizes them unevenly)

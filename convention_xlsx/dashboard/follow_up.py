@@ -5,24 +5,27 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
-from ..schema import SECTION
+from ..schema import Spec
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
 
-COLUMNS = (
+
+def follow_up_columns(spec: Spec) -> tuple[Col, ...]:
+    fields = spec.section
+    return (
     Col("state", "État", "text", 12),
     Col("association", "Association", "text", 11),
     Col("section", "Section"),
     Col("establishments", "Établissements suivis"),
-    Col("email", SECTION.column("email").label),
-    Col("updated", SECTION.column("updated").label, "date", 12),
-    Col("template_version", SECTION.column("template_version").label, "text", 10),
+    Col("email", fields.column("email").label),
+    Col("updated", fields.column("updated").label, "date", 12),
+    Col("template_version", fields.column("template_version").label, "text", 10),
     Col("file", "Fichier"),
     Col("rows_consolidated", "Lignes consolidées", "int", 11),
     Col("rows_rejected", "Lignes rejetées", "int", 10),
     Col("note", "Remarque"),
     Col("reminder", "Relance", "text", 22),
-)
+    )
 REMINDER_TEXT = "Écrire la relance"
 
 
@@ -53,12 +56,13 @@ def write_follow_up(ws: Worksheet, styles: Styles, f: Figures, contacts: bool = 
             ws.write_number(3 + i, 3, value, styles.bold_numbers[kind])
     header = 3 + len(summary) + 1
     frame = f.completeness.assign(reminder=None)
-    cols = COLUMNS if contacts else tuple(c for c in COLUMNS if c.key not in CONTACT_KEYS)
+    columns = follow_up_columns(f.spec)
+    cols = columns if contacts else tuple(c for c in columns if c.key not in CONTACT_KEYS)
     last = write_table(ws, styles, header, frame, cols, "SuiviEnvois", colours={"state": STATE_COLOURS})
     ws.freeze_panes(header + 1, 0)
     if not contacts:
         return
-    col = len(COLUMNS) - 1
+    col = len(columns) - 1
     for i, url in enumerate(f.completeness["reminder"], start=header + 1):
         if url:
             ws.write_url(i, col, url, styles.link, REMINDER_TEXT, "Ouvre un courriel de relance prêt à envoyer")

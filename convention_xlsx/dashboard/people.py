@@ -5,15 +5,15 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..indicators import Figures
-from ..schema import VOLUNTEERS
+from ..schema import Spec
 from .detail import Col, write_table
 from .styles import STATE_COLOURS, Styles, sheet_title
 
 HEADER_ROW = 3
 
 
-def mandate_columns() -> list[Col]:
-    label = {c.key: c.label for c in VOLUNTEERS.columns}
+def mandate_columns(spec: Spec) -> list[Col]:
+    label = {c.key: c.label for c in spec.sheet("volunteers").columns}
     return [
         Col("state", "État", "text", 13),
         Col("days_left", "Jours restants", "int", 9),
@@ -39,5 +39,6 @@ def write_mandates(ws: Worksheet, styles: Styles, f: Figures, expiry_days: int) 
         f"{p.mandates_current} mandat(s) en cours dont {p.mandates_expiring} à renouveler (fin dans les "
         f"{expiry_days} jours), {p.mandates_expired} expiré(s). Seule feuille où figurent des noms : "
         "ne pas la diffuser aux adhérents."))
-    write_table(ws, styles, HEADER_ROW, f.mandates, mandate_columns(), "Mandats", colours={"state": STATE_COLOURS})
+    write_table(ws, styles, HEADER_ROW, f.mandates, mandate_columns(f.spec), "Mandats",
+                colours={"state": STATE_COLOURS})
     ws.freeze_panes(HEADER_ROW + 1, 0)

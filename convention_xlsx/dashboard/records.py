@@ -7,7 +7,6 @@ from xlsxwriter.worksheet import Worksheet
 from ..consolidate import Consolidation
 from ..indicators import Figures
 from ..indicators.common import table
-from ..schema import ASSOCIATIONS, BY_KEY
 from .detail import write_detail
 from .styles import Styles, sheet_title
 
@@ -27,13 +26,14 @@ JOINT_NOTE = ("« Doublon commun » = oui : le même enregistrement commun décl
 
 def write_records(ws: Worksheet, styles: Styles, cons: Consolidation, key: str, provenance: bool = True) -> None:
     table_name, what = DETAIL_SHEETS[key]
-    sheet = BY_KEY[key]
+    spec = cons.config.spec
+    sheet = spec.sheet(key)
     frame = table(cons, key)
     subtitle = f"{what} {len(frame)} ligne(s), avec la section" + (" et le fichier d'origine." if provenance else ".")
     if sheet.joint_key:
         subtitle += " " + JOINT_NOTE
     sheet_title(ws, styles, sheet.name, subtitle)
-    write_detail(ws, styles, HEADER_ROW, frame, key, cons.config.referentiel, table_name, provenance)
+    write_detail(ws, styles, HEADER_ROW, frame, key, cons.config.referentiel, table_name, spec, provenance)
     ws.freeze_panes(HEADER_ROW + 1, 0)
 
 
@@ -49,7 +49,8 @@ def write_communication(ws: Worksheet, styles: Styles, cons: Consolidation, f: F
     ws.write_string(row, 0, "Association", styles.header)
     for j, label in enumerate(grid["quarter"], start=1):
         ws.write_string(row, j, label, styles.header)
-    for i, association in enumerate(ASSOCIATIONS, start=1):
+    parties = cons.config.spec.party_names
+    for i, association in enumerate(parties, start=1):
         ws.write_string(row + i, 0, association, styles.label)
         for j, (count, ongoing) in enumerate(zip(grid[association], grid["ongoing"], strict=True), start=1):
             if count:
@@ -58,8 +59,8 @@ def write_communication(ws: Worksheet, styles: Styles, cons: Consolidation, f: F
                 ws.write_string(row + i, j, "en cours", styles.pending)
             else:
                 ws.write_string(row + i, j, "✗", styles.cross)
-    detail_row = row + len(ASSOCIATIONS) + 3
+    detail_row = row + len(parties) + 3
     ws.write_string(detail_row - 1, 0, "Toutes les publications déclarées", styles.heading)
     write_detail(ws, styles, detail_row, table(cons, "communication"), "communication",
-                 cons.config.referentiel, "Communication", provenance)
+                 cons.config.referentiel, "Communication", cons.config.spec, provenance)
     return detail_row

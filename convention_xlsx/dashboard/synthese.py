@@ -11,7 +11,6 @@ from ..indicators import Figures
 from ..indicators.activity import REPRESENTATION
 from ..indicators.completeness import STATES
 from ..indicators.presence import STATUSES
-from ..schema import ACTION_TYPES
 from . import charts
 from . import names as n
 from .styles import AMOUNT, Styles
@@ -197,7 +196,8 @@ def _chart_data(ws: Worksheet, styles: Styles, f: Figures, row: int) -> dict[str
     places["calls"] = (row + 1, row + len(calls))
     row += len(calls) + 2
     grid = f.actions_by_month
-    headers = ["Mois", *ACTION_TYPES, "Total", "dont communes"]
+    action_types = list(grid.columns[:-2])
+    headers = ["Mois", *action_types, "Total", "dont communes"]
     rows = [[month, *values] for month, values in zip(grid.index, grid.to_numpy().tolist(), strict=True)]
     ws.set_row(row, 45)
     _small_table(ws, styles, row, 0, headers, rows, ["month"] + ["int"] * (len(headers) - 1))
@@ -221,7 +221,7 @@ def _charts(wb: Workbook, ws: Worksheet, f: Figures, row: int, places: dict,
         grid.append((charts.status_by_disp(wb, n.BY_DISP, *disp_rows), 1, 0))
     first, last = places["actions"]
     actions = charts.stacked_columns(wb, sheet, "Actions par mois et par type", first - 1, first, last, 1,
-                                     len(ACTION_TYPES))
+                                     len(f.actions_by_month.columns) - 2)
     actions.set_size({"width": 2 * charts.WIDTH + 45, "height": charts.HEIGHT})
     grid.append((actions, 2, 0))
     c_first, c_last = places["calls"]

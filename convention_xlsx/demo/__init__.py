@@ -18,11 +18,21 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from .. import schema
 from ..config import Config, ExpectedSection
 from ..consolidate import default_arrete
 from .mistakes import DATE_KEY, KINDS, Mistake, Typist
-from .plan import NATIONAL, Recorder, Section, make_sections, make_world, person, random_date, select_sections, slug
+from .plan import (
+    NATIONAL,
+    SPEC,
+    Recorder,
+    Section,
+    make_sections,
+    make_world,
+    person,
+    random_date,
+    select_sections,
+    slug,
+)
 
 __all__ = ["DemoPlan", "DemoWorkbook", "Mistake", "plan_demo", "MIN_SECTIONS"]
 
@@ -157,6 +167,6 @@ def _ensure_mandate(rng: random.Random, recorder: Recorder, sections: list[Secti
 
 
 def _workbook(section: Section, file: str, typist: Typist, updated: dt.date) -> DemoWorkbook:
-    tables = {sheet.key: typist.render(section.tables[sheet.key], sheet.key) for sheet in schema.TABLE_SHEETS}
+    tables = {sheet.key: typist.render(section.tables[sheet.key], sheet.key) for sheet in SPEC.table_sheets}
     return DemoWorkbook(file, section.association, section.name, section.establishments, section.email,
                         section.editor, updated, tables)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import openpyxl
 
-from .. import schema, template
+from .. import template
 from ..atomic import write_text
 from ..config import Config, load_config, tomllib
 from ..reading.limits import DEFAULT_LIMITS, Limits
 from ..reading.model import FileInfo, ReadFailure
 from ..reading.pool import read_many
-from ..schema import Kind
+from ..schema import Kind, Sheet, Spec
 from . import DemoPlan, DemoWorkbook
 
 MARKER = "# Configuration de démonstration écrite par « convention-xlsx demo »"
@@ -159,10 +159,10 @@ def write_workbook(spec: DemoWorkbook, path: Path, config: Config) -> None:
     section = {"association": spec.association, "section_name": spec.section, "email": spec.email,
                "editor": spec.editor, "updated": spec.updated}
     try:
-        template.fill_workbook(wb, section=section, tables=spec.tables)
+        template.fill_workbook(wb, config.spec, section=section, tables=spec.tables)
         template.save_workbook(wb, path)
     finally:
-        _empty(wb)
+        _empty(wb, config.spec)
 
 
 def _blank(config: Config) -> openpyxl.Workbook:
@@ -173,27 +173,28 @@ def _blank(config: Config) -> openpyxl.Workbook:
     so that a file's bytes do not depend on which files the same process wrote before it.
     """
     wb = template.build_template(config)
-    sample = {"association": schema.ASSOCIATIONS[0], "section_name": "-", "email": "-", "editor": "-",
+    spec = config.spec
+    sample = {"association": spec.party_names[0], "section_name": "-", "email": "-", "editor": "-",
               "updated": config.period_start}
-    rows = {sheet.key: [_sample_row(sheet, config)] for sheet in schema.TABLE_SHEETS}
-    template.fill_workbook(wb, section=sample, tables=rows)
-    _empty(wb)
-    template.fill_workbook(wb, section=sample, tables={})
+    rows = {sheet.key: [_sample_row(sheet, config)] for sheet in spec.table_sheets}
+    template.fill_workbook(wb, spec, section=sample, tables=rows)
+    _empty(wb, spec)
+    template.fill_workbook(wb, spec, section=sample, tables={})
     wb.save(io.BytesIO())
     wb.properties.modified = template.FIXED_TIMESTAMP  # wb.save stamped it; template.save_workbook does not
     return wb
 
 
-def _sample_row(sheet: schema.Sheet, config: Config) -> dict[str, object]:
+def _sample_row(sheet: Sheet, config: Config) -> dict[str, object]:
     values = {Kind.DATE: config.period_start, Kind.MONTH: config.period_start, Kind.COUNT: 1, Kind.AMOUNT: 1.5,
               Kind.DECIMAL: 1.5}
     return {c.key: values.get(c.kind, "-") for c in sheet.data_columns}
 
 
-def _empty(wb: openpyxl.Workbook) -> None:
+def _empty(wb: openpyxl.Workbook, spec: Spec) -> None:
     """Back to the blank template: drop every cell a volunteer filled below the headers (the
     derived formulas of the template stay), so that each file is as if built afresh."""
-    for sheet in schema.TABLE_SHEETS:
+    for sheet in spec.table_sheets:
         ws = wb[sheet.name]
         derived = {i for i, col in enumerate(sheet.columns, 1) if col.derived}
         cells = ws._cells  # openpyxl keeps cells in this dict; it has no public way to remove one

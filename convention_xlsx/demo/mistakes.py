@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from .. import schema
 from ..config import Referentiel
+from ..schema import Sheet
 from ..template import FIRST_DATA_ROW
-from .plan import Section
+from .plan import SPEC, Section
 
 DATE_KEY = {"actions": "date", "meetings": "date", "referrals": "month", "trainings": "date",
             "communication": "date", "calls": "filed"}
@@ -125,7 +125,7 @@ class Typist:
 
     def mistype(self, section: Section, file: str, rate: float = RATE) -> None:
         """Give about ``rate`` of the section's event rows a mistake of a kind that fits the row."""
-        for sheet in schema.TABLE_SHEETS:
+        for sheet in SPEC.table_sheets:
             if sheet.key == "establishments":
                 continue
             for index, row in enumerate(section.tables[sheet.key]):
@@ -140,13 +140,13 @@ class Typist:
               when: Callable[[dict], bool] = lambda row: True) -> bool:
         """Make sure one mistake of ``kind`` exists: on the first row of ``candidates`` it fits."""
         for section, file in candidates:
-            for sheet in schema.TABLE_SHEETS:
+            for sheet in SPEC.table_sheets:
                 for index, row in enumerate(section.tables[sheet.key]):
                     if "_typed" not in row and when(row) and self.apply(kind, sheet, index, row, file):
                         return True
         return False
 
-    def apply(self, kind: str, sheet: schema.Sheet, index: int, row: dict, file: str) -> bool:
+    def apply(self, kind: str, sheet: Sheet, index: int, row: dict, file: str) -> bool:
         edit = KINDS[kind](sheet.key, row, self.rng, self.ref)
         if edit is None:
             return False

@@ -18,11 +18,20 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .. import schema
 from ..config import Establishment, Referentiel
+from ..spec import default_spec
 from ..text import ascii_name
 
 NATIONAL = "National"
+SPEC = default_spec()
+"""The ANVP–Auxilia workbook this demo world fills (the demo is that convention's)."""
+_V = {
+    "joint": SPEC.sheet("actions").joint_value,
+    "themes": SPEC.sheet("trainings").column("theme").choices,
+    "news": SPEC.sheet("communication").column("nature").term("nouvelles_du_partenaire"),
+    "statuses": SPEC.sheet("calls").column("status").choices,
+    "accepted": SPEC.sheet("calls").column("status").term("accepte"),
+}
 
 FIRST_NAMES = (
     "Anne", "Bernard", "Camille", "Claire", "Colette", "Daniel", "Dominique", "Élise", "Étienne",
@@ -87,7 +96,7 @@ class Section:
     email: str
     editor: str = ""
     updated: dt.date | None = None
-    tables: dict[str, list[dict]] = field(default_factory=lambda: {s.key: [] for s in schema.TABLE_SHEETS})
+    tables: dict[str, list[dict]] = field(default_factory=lambda: {s.key: [] for s in SPEC.table_sheets})
     role: str = ""
     """What the demo makes of it: ``""`` (reports normally), ``manquant``, ``en retard``, ``en double``."""
     older_update: dt.date | None = None
@@ -160,7 +169,7 @@ def make_sections(rng: random.Random, referentiel: Referentiel, world: World) ->
         for disp, codes in delegations.items()
     ]
     sections.sort(key=lambda s: (s.association, s.name))
-    national = [Section(a, NATIONAL, (), f"partenariat@{slug(a)}.example.org") for a in schema.ASSOCIATIONS]
+    national = [Section(a, NATIONAL, (), f"partenariat@{slug(a)}.example.org") for a in SPEC.party_names]
     return national + sections
 
 
@@ -328,7 +337,7 @@ class Recorder:
             day = random_date(rng, dt.date(year, 1, 1), dt.date(year, 12, 31))
         if not self.start <= day <= self.end:
             return
-        row = {"date": day, "establishment": code, "action_type": kind, "associations": schema.JOINT,
+        row = {"date": day, "establishment": code, "action_type": kind, "associations": _V["joint"],
                "anvp_volunteers": rng.randint(1, 5), "auxilia_volunteers": rng.randint(1, 3),
                "people_reached": rng.randint(5, 40), "description": ACTION_TEXTS[kind]}
         section.tables["actions"].append(row)
@@ -387,7 +396,7 @@ class Recorder:
                     if self.start <= day <= self.end:
                         section.tables["actions"].append({
                             "date": day, "establishment": None, "action_type": kind,
-                            "associations": schema.JOINT if kind == "Journées Nationales Prison" else
+                            "associations": _V["joint"] if kind == "Journées Nationales Prison" else
                             section.association, "people_reached": rng.randint(50, 400),
                             "description": ACTION_TEXTS[kind]})
         for year in range(self.start.year, self.end.year + 1):  # joint trainings, reported by both (§2)
@@ -395,7 +404,7 @@ class Recorder:
                 day = random_date(rng, dt.date(year, 1, 15), dt.date(year, 12, 10))
                 if not self.start <= day <= self.end:
                     continue
-                row = {"date": day, "theme": rng.choices(schema.TRAINING_THEMES, (35, 35, 20, 10))[0],
+                row = {"date": day, "theme": rng.choices(_V["themes"], (35, 35, 20, 10))[0],
                        "place": rng.choice(TRAINING_PLACES), "anvp_participants": rng.randint(4, 25),
                        "auxilia_participants": rng.randint(2, 15), "hours": rng.choice((2, 3, 3, 6, 2.5)),
                        "funding": rng.choice(("Fonds propres", "Subvention DAP", "Fondation de France", None))}
@@ -408,13 +417,13 @@ class Recorder:
         rng = self.rng
         quarters = [(y, q) for y in range(self.start.year, self.end.year + 1) for q in range(4)]
         skipped = set(rng.sample(quarters, 1 if section.association == "ANVP" else 2))
-        media = schema.COMMUNICATION.column("medium").choices
-        natures = schema.COMMUNICATION.column("nature").choices
+        media = SPEC.sheet("communication").column("medium").choices
+        natures = SPEC.sheet("communication").column("nature").choices
         for year, quarter in quarters:
             first = dt.date(year, 3 * quarter + 1, 1)
             last = (first + dt.timedelta(days=95)).replace(day=1) - dt.timedelta(days=1)
             count = 0 if (year, quarter) in skipped else rng.randint(1, 3)
-            rows = [(schema.NEWS, random_date(rng, first, last)) for _ in range(count)]
+            rows = [(_V["news"], random_date(rng, first, last)) for _ in range(count)]
             rows += [(rng.choice(natures[1:]), random_date(rng, first, last)) for _ in range(rng.randint(0, 2))]
             for nature, day in rows:
                 if self.start <= day <= self.end:
@@ -430,7 +439,7 @@ class Recorder:
                 if not self.start <= day <= self.end:
                     continue
                 funder, kind = rng.choice(FUNDERS)
-                status = rng.choices(schema.CALL_STATUSES, (5, 20, 45, 30))[0]
+                status = rng.choices(_V["statuses"], (5, 20, 45, 30))[0]
                 if day.year == self.end.year and day.month >= 10:
                     status = rng.choice(("En préparation", "Déposé"))
                 requested = rng.randrange(5_000, 80_000, 500)
@@ -438,5 +447,5 @@ class Recorder:
                 section.tables["calls"].append({
                     "filed": day, "funder": funder, "funder_type": kind, "title": rng.choice(CALL_TITLES),
                     "carrier": carrier, "requested": requested, "status": status,
-                    "granted": round(requested * rng.uniform(0.5, 1.0), -2) if status == schema.ACCEPTED else None,
+                    "granted": round(requested * rng.uniform(0.5, 1.0), -2) if status == _V["accepted"] else None,
                 })

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..consolidate import Consolidation
+from ..schema import Spec
 from . import activity, bilan, completeness, evolution, people, presence, snapshot
 from .activity import ActionFigures, CallFigures, MeetingFigures, TrainingFigures
 from .bilan import Recommendation
@@ -22,6 +23,7 @@ from .common import count_sum, counted
 from .common import months as common_months
 from .completeness import CompletenessFigures
 from .people import PeopleFigures
+from .vocabulary import Vocabulary, vocabulary
 
 __all__ = ["Figures", "Recommendation", "compute"]
 
@@ -32,6 +34,8 @@ class Figures:
 
     arrete: dt.date
     today: dt.date
+    spec: Spec
+    """The workbook's description the figures were computed against (labels, vocabulary)."""
     year: int
     period: tuple[dt.date, dt.date]
     """The convention period up to the arrêté: the window of « depuis le début »."""
@@ -70,7 +74,7 @@ class Figures:
     @property
     def news_quarters(self) -> dict[str, int]:
         """Per association, quarters (up to the arrêté) with at least one partner news."""
-        return {a: activity.quarters_with_news(self.news, a) for a in ("ANVP", "Auxilia")}
+        return {a: activity.quarters_with_news(self.news, a) for a in self.news.columns[4:]}
 
 
 def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year: int | None = None) -> Figures:
@@ -81,13 +85,14 @@ def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year
     N−1. ``bilan_year``: the year N of the bilan (default: the arrêté's year).
     """
     cfg = cons.config
+    spec, v = cfg.spec, vocabulary(cfg.spec)
     start, end = cfg.period_start, min(cfg.period_end, cons.arrete)
     tables = {k: counted(cons, k) for k in activity_keys()}
     mandates = people.mandates(cons)
     est = presence.resolve(cons)
-    est = _join_activity(est, cons, tables, mandates)
+    est = _join_activity(est, cons, tables, mandates, v)
     year = cons.arrete.year
-    news = activity.news_grid(tables["communication"], start, end)
+    news = activity.news_grid(tables["communication"], start, end, v)
     comp = completeness.completeness(cons)
     pfig = people.people_figures(cons, mandates)
     statuses = presence.status_counts(est)
@@ -106,15 +111,16 @@ def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year
     recs = (
         bilan.presence_recommendations(est)
         + bilan.mandate_recommendations(mandates, cons.arrete, cfg.mandate_expiry_days)
-        + bilan.meeting_recommendations(tables["meetings"], window_n, names, n)
+        + bilan.meeting_recommendations(tables["meetings"], window_n, names, n, v)
         + bilan.training_recommendations(tables["trainings"], window_n, n)
-        + bilan.news_recommendations(news, n)
-        + bilan.call_recommendations(tables["calls"], window_n, n)
+        + bilan.news_recommendations(news, spec, n)
+        + bilan.call_recommendations(tables["calls"], window_n, n, v)
         + bilan.completeness_recommendations(comp)
     )
     return Figures(
         arrete=cons.arrete,
         today=cons.today,
+        spec=spec,
         year=year,
         period=(start, end),
         establishments=est,
@@ -124,26 +130,27 @@ def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year
         declared_cps=count_sum(est, "auxilia_cps"),
         people=pfig,
         mandates=mandates,
-        actions=activity.action_figures(tables["actions"], start, end),
-        actions_year=(activity.action_figures(tables["actions"], *window_n) if window_n
+        actions=activity.action_figures(tables["actions"], start, end, v),
+        actions_year=(activity.action_figures(tables["actions"], *window_n, v) if window_n
                       else activity.ActionFigures(0, 0, 0)),
-        actions_by_month=activity.actions_by_month(tables["actions"], start, end),
-        actions_by_type=activity.actions_by_type(tables["actions"], start, end),
-        meetings=activity.meeting_figures(tables["meetings"], start, end),
+        actions_by_month=activity.actions_by_month(tables["actions"], start, end, v),
+        actions_by_type=activity.actions_by_type(tables["actions"], start, end, v),
+        meetings=activity.meeting_figures(tables["meetings"], start, end, v),
         trainings=activity.training_figures(tables["trainings"], start, end),
         referrals={k: count_sum(tables["referrals"], k) for k in activity.REFERRAL_COUNTS},
         news=news,
-        calls=activity.call_figures(tables["calls"], start, end),
-        calls_by_carrier=activity.calls_by_carrier(tables["calls"], start, end),
+        calls=activity.call_figures(tables["calls"], start, end, v),
+        calls_by_carrier=activity.calls_by_carrier(tables["calls"], start, end, v),
         completeness=comp,
         completeness_figures=completeness.completeness_figures(comp),
         bilan=bilan.bilan_table(
-            bilan.dated_rows(tables, news, window_n), bilan.dated_rows(tables, news, window_n1), snapshots),
+            bilan.dated_rows(tables, news, window_n, spec, v), bilan.dated_rows(tables, news, window_n1, spec, v),
+            snapshots),
         recommendations=recs,
         bilan_year=n,
         bilan_months=(current[0] if current else None, previous[0] if previous else None),
         snapshot=snap,
-        evolution=evolution.evolution(evolution.dated_by_month(tables, mandates, start, cons.arrete), full_history),
+        evolution=evolution.evolution(evolution.dated_by_month(tables, mandates, start, cons.arrete, v), full_history),
         evolution_disp=evolution.disp_evolution(full_history, pd.DatetimeIndex(common_months(start, cons.arrete)),
                                                 list(dict.fromkeys(est["disp"]))),
     )
@@ -179,11 +186,11 @@ def activity_keys() -> tuple[str, ...]:
 
 
 def _join_activity(est: pd.DataFrame, cons: Consolidation, tables: dict[str, pd.DataFrame],
-                   mandates: pd.DataFrame) -> pd.DataFrame:
+                   mandates: pd.DataFrame, v: Vocabulary) -> pd.DataFrame:
     """Add per-establishment volunteers, joint actions, last meeting and referrals."""
     est = est.join(people.per_establishment(cons, mandates))
-    est["joint_actions_12m"] = activity.joint_actions_per_establishment(tables["actions"], cons.arrete)
-    est = est.join(activity.last_meetings(tables["meetings"]))
+    est["joint_actions_12m"] = activity.joint_actions_per_establishment(tables["actions"], cons.arrete, v)
+    est = est.join(activity.last_meetings(tables["meetings"], v))
     est = est.join(activity.referrals_per_establishment(tables["referrals"]))
     counts = ["visitor_cps", "cross_members", "mandates_current", "mandates_expiring", "joint_actions_12m",
               *activity.REFERRAL_COUNTS]

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import ASSOCIATIONS, REFERRALS
-from ..text import with_article
+from ..schema import Spec
 from .activity import (
     ANVP_ONLY,
     AUXILIA_ONLY,
@@ -30,6 +29,7 @@ from .activity import (
 )
 from .common import between, count_sum, fr_date
 from .people import EXPIRED, EXPIRING
+from .vocabulary import Vocabulary
 
 COUNT, SHARE, AMOUNT = "nombre", "part", "montant"
 NOT_AVAILABLE = "non disponible"
@@ -53,16 +53,16 @@ def year_window(year: int, arrete: dt.date, period: tuple[dt.date, dt.date]) -> 
     return (start, end) if start <= end else None
 
 
-def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window) -> list[tuple]:
+def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window, spec: Spec, v: Vocabulary) -> list[tuple]:
     """(clause, indicator, kind, value) for the dated indicators over ``window`` (None: no data)."""
     if window is None:
         empty = (dt.date(1970, 1, 1), dt.date(1970, 1, 1))
-        return [(c, i, k, NOT_AVAILABLE) for c, i, k, _ in dated_rows(tables, news, empty)]
+        return [(c, i, k, NOT_AVAILABLE) for c, i, k, _ in dated_rows(tables, news, empty, spec, v)]
     start, end = window
-    a = action_figures(tables["actions"], start, end)
-    m = meeting_figures(tables["meetings"], start, end)
+    a = action_figures(tables["actions"], start, end, v)
+    m = meeting_figures(tables["meetings"], start, end, v)
     t = training_figures(tables["trainings"], start, end)
-    c = call_figures(tables["calls"], start, end)
+    c = call_figures(tables["calls"], start, end, v)
     ref = between(tables["referrals"], "month", start, end)
     in_window = news[(news["start"] >= start) & (news["start"] <= end)] if len(news) else news
     rows = [
@@ -72,12 +72,12 @@ def dated_rows(tables: dict[str, pd.DataFrame], news: pd.DataFrame, window) -> l
         ("§1", "Part des réunions où les deux associations sont représentées", SHARE, m.both_share),
         ("§1", "Part des réunions préparées en commun", SHARE, m.preparation_share),
         ("§1", "Part des réunions dont les deux ont reçu le compte-rendu", SHARE, m.minutes_share),
-        ("§1", REFERRALS.column("informed").label, COUNT, count_sum(ref, "informed")),
+        ("§1", spec.sheet("referrals").column("informed").label, COUNT, count_sum(ref, "informed")),
         ("§2", "Formations communes", COUNT, t.trainings),
         ("§2", "Participants aux formations communes", COUNT, t.participants),
     ]
-    for association in ASSOCIATIONS:
-        who = with_article(association)
+    for association in v.parties:
+        who = spec.in_sentence(association)
         rows.append(("§3", f"Trimestres avec des nouvelles du partenaire publiées par {who}",
                      COUNT, quarters_with_news(in_window, association)))
     rows += [
@@ -148,16 +148,16 @@ def presence_recommendations(establishments: pd.DataFrame) -> list[Recommendatio
     return out
 
 
-def news_recommendations(grid: pd.DataFrame, year: int | None = None) -> list[Recommendation]:
+def news_recommendations(grid: pd.DataFrame, spec: Spec, year: int | None = None) -> list[Recommendation]:
     """Completed quarters without partner news, per association (of ``year`` only when given)."""
     out = []
     if year is not None and len(grid):
         grid = grid[grid["year"] == year]
-    for association in ASSOCIATIONS:
+    for association in spec.party_names:
         missed = missed_quarters(grid, association)
         if missed:
             done = int((~grid["ongoing"].astype(bool)).sum())
-            who = with_article(association)
+            who = spec.in_sentence(association)
             out.append(Recommendation("§3", (
                 f"{_names(missed, 6)} : aucune nouvelle du partenaire publiée par {who} (§3)"),
                 f"{len(missed)} trimestre(s) sans nouvelle sur {done} trimestre(s) écoulé(s)"
@@ -186,12 +186,13 @@ def mandate_recommendations(mandates: pd.DataFrame, arrete: dt.date, expiry_days
     return out
 
 
-def meeting_recommendations(meetings: pd.DataFrame, window, names: dict[str, str], year: int) -> list[Recommendation]:
+def meeting_recommendations(meetings: pd.DataFrame, window, names: dict[str, str], year: int,
+                            v: Vocabulary) -> list[Recommendation]:
     if window is None:
         return []
     rows = between(meetings, "date", *window)
     out = []
-    absent = rows[[not (represented(a) and represented(x)) for a, x in
+    absent = rows[[not (represented(a, v) and represented(x, v)) for a, x in
                    zip(rows["anvp_represented"], rows["auxilia_represented"], strict=True)]]
     if len(absent):
         out.append(Recommendation("§1", (
@@ -216,10 +217,10 @@ def training_recommendations(trainings: pd.DataFrame, window, year: int) -> list
         f"0 formation commune du {fr_date(window[0])} au {fr_date(window[1])}", "formation-commune")]
 
 
-def call_recommendations(calls: pd.DataFrame, window, year: int) -> list[Recommendation]:
+def call_recommendations(calls: pd.DataFrame, window, year: int, v: Vocabulary) -> list[Recommendation]:
     if window is None:
         return []
-    c = call_figures(calls, *window)
+    c = call_figures(calls, *window, v)
     if c.joint_filed:
         return []
     return [Recommendation("§4", (

@@ -14,25 +14,14 @@ import pandas as pd
 from ..config import section_key
 from ..consolidate import Consolidation
 from ..report import READ, FileRecord
-from ..schema import BY_KEY
 from ..tables import JOINT_DUPLICATE, build_frame
-
-DATE_COLUMN = {
-    "actions": "date",
-    "meetings": "date",
-    "referrals": "month",
-    "trainings": "date",
-    "communication": "date",
-    "calls": "filed",
-}
-"""The column that dates each event table."""
 
 
 def table(cons: Consolidation, key: str) -> pd.DataFrame:
     """The consolidated table ``key``, or an empty typed one when the run has none."""
     frame = cons.tables.get(key)
     if frame is None:
-        return build_frame(BY_KEY[key], [])
+        return build_frame(cons.config.spec.sheet(key), [])
     return frame
 
 
@@ -40,7 +29,7 @@ def counted(cons: Consolidation, key: str) -> pd.DataFrame:
     """The rows the figures count: no joint duplicate, nothing dated after the arrêté."""
     frame = table(cons, key)
     frame = frame[~frame[JOINT_DUPLICATE].astype(bool)]
-    column = DATE_COLUMN.get(key)
+    column = cons.config.spec.sheet(key).date_key
     if column is not None:
         frame = frame[frame[column].notna() & (frame[column] <= pd.Timestamp(cons.arrete))]
     return frame

@@ -55,10 +55,11 @@ def timeliness(updated: dt.date | None, arrete: dt.date) -> str:
     return LATE
 
 
-def reminder_url(section: ExpectedSection, state: str, arrete: dt.date, referent: str = "") -> str:
+def reminder_url(section: ExpectedSection, state: str, arrete: dt.date, referent: str = "",
+                 title: str = "Convention de partenariat") -> str:
     """A ``mailto:`` link to the section's contact with a prepared French reminder."""
     month = f"{arrete.month:02d}/{arrete.year}"
-    subject = f"Convention ANVP – Auxilia : classeur de la section {section.name} ({month})"
+    subject = f"{title} : classeur de la section {section.name} ({month})"
     if state == MISSING:
         situation = f"nous n'avons pas encore reçu le classeur de la section {section.name} pour {month}."
     else:
@@ -92,7 +93,7 @@ def completeness(cons: Consolidation) -> pd.DataFrame:
         if f is None and sec.key in rejected:
             note = f"Classeur rejeté : {rejected[sec.key].reason}".strip()
         reminder = "" if state == UP_TO_DATE or not sec.email else reminder_url(
-            sec, state, cons.arrete, cons.config.referents.get(sec.association, ""))
+            sec, state, cons.arrete, cons.config.referents.get(sec.association, ""), cons.config.title)
         rows.append(_row(sec.association, sec.name, ", ".join(sec.establishments), sec.email, state, f,
                          note, reminder))
     expected_keys = {s.key for s in cons.config.sections}

@@ -13,10 +13,10 @@ import datetime as dt
 
 import pandas as pd
 
-from ..schema import ACCEPTED, JOINT, NEWS
-from .activity import FILED_STATUSES, represented
+from .activity import represented
 from .common import months
 from .snapshot import NATIONAL, STATUS_INDICATORS, by_month
+from .vocabulary import Vocabulary
 
 DATED = ("actions", "joint_actions", "meetings", "meetings_both", "trainings", "news_anvp", "news_auxilia",
          "calls_filed", "calls_won", "mandates_current")
@@ -33,7 +33,7 @@ def _per_month(dates: pd.Series, index: pd.DatetimeIndex) -> pd.Series:
 
 
 def dated_by_month(tables: dict[str, pd.DataFrame], mandates: pd.DataFrame, start: dt.date,
-                   arrete: dt.date) -> pd.DataFrame:
+                   arrete: dt.date, v: Vocabulary) -> pd.DataFrame:
     """Month (first day) × dated indicator, from ``start``'s month to the arrêté's.
 
     ``tables`` are the counted rows (no joint duplicate, nothing after the arrêté);
@@ -47,23 +47,24 @@ def dated_by_month(tables: dict[str, pd.DataFrame], mandates: pd.DataFrame, star
 
     actions = within(tables["actions"], "date")
     meetings = within(tables["meetings"], "date")
-    both = [represented(a) and represented(x)
+    both = [represented(a, v) and represented(x, v)
             for a, x in zip(meetings["anvp_represented"], meetings["auxilia_represented"], strict=True)]
     news = within(tables["communication"], "date")
-    news = news[news["nature"] == NEWS]
+    news = news[news["nature"] == v.news]
     calls = within(tables["calls"], "filed")
-    filed = calls[calls["status"].isin(FILED_STATUSES)]
+    filed = calls[calls["status"].isin(v.filed)]
+    first, second = v.parties
     out = pd.DataFrame({
         "actions": _per_month(actions["date"], index),
-        "joint_actions": _per_month(actions.loc[actions["associations"] == JOINT, "date"], index),
+        "joint_actions": _per_month(actions.loc[actions["associations"] == v.joint_action, "date"], index),
         "meetings": _per_month(meetings["date"], index),
         "meetings_both": _per_month(meetings.loc[pd.Series(both, index=meetings.index, dtype=bool), "date"],
                                     index),
         "trainings": _per_month(within(tables["trainings"], "date")["date"], index),
-        "news_anvp": _per_month(news.loc[news["issuer"] == "ANVP", "date"], index),
-        "news_auxilia": _per_month(news.loc[news["issuer"] == "Auxilia", "date"], index),
+        "news_anvp": _per_month(news.loc[news["issuer"] == first, "date"], index),
+        "news_auxilia": _per_month(news.loc[news["issuer"] == second, "date"], index),
         "calls_filed": _per_month(filed["filed"], index),
-        "calls_won": _per_month(filed.loc[filed["status"] == ACCEPTED, "filed"], index),
+        "calls_won": _per_month(filed.loc[filed["status"] == v.accepted, "filed"], index),
     }, index=index)
     out["mandates_current"] = mandates_by_month(mandates, index, arrete)
     return out

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..consolidate import Consolidation
-from ..schema import CP_ROLES, VISITOR_AND_CP, VISITOR_ROLES
 from ..text import fold
 from .common import counted, share
-
-VISITOR_CP = VISITOR_AND_CP
+from .vocabulary import vocabulary
 
 CURRENT, EXPIRING, EXPIRED, FUTURE = "en cours", "à renouveler", "expiré", "à venir"
 MANDATE_STATES = (EXPIRING, CURRENT, EXPIRED, FUTURE)
@@ -52,13 +50,14 @@ def volunteers(cons: Consolidation) -> pd.DataFrame:
     duplicated = key.duplicated()
     if not duplicated.any():
         return frame
+    v = vocabulary(cons.config.spec)
     groups = frame.groupby(key, sort=False)
     people = frame[~duplicated].set_index(key[~duplicated])
-    is_cp = frame["role"].isin(CP_ROLES)
-    is_visitor = frame["role"].isin(VISITOR_ROLES).groupby(key, sort=False).any()
+    is_cp = frame["role"].isin(v.cp_roles)
+    is_visitor = frame["role"].isin(v.visitor_roles).groupby(key, sort=False).any()
     first_cp = frame["role"].where(is_cp).groupby(key, sort=False).first()
     role = first_cp.where(first_cp.notna(), groups["role"].first())
-    people["role"] = role.where(~(first_cp.notna() & is_visitor), VISITOR_AND_CP)
+    people["role"] = role.where(~(first_cp.notna() & is_visitor), v.visitor_and_cp)
     for column in ("anvp_member", "auxilia_member"):
         values = frame[column]
         said_yes = values.fillna(False).astype(bool).groupby(key, sort=False).any()
@@ -103,14 +102,15 @@ class PeopleFigures:
 
 
 def people_figures(cons: Consolidation, mandate_table: pd.DataFrame) -> PeopleFigures:
+    v = vocabulary(cons.config.spec)
     frame = volunteers(cons)
     roles = frame["role"] if not frame.empty else pd.Series([], dtype=object)
-    cps = int(roles.isin(CP_ROLES).sum())
-    visitor_cps = int((roles == VISITOR_CP).sum())
+    cps = int(roles.isin(v.cp_roles).sum())
+    visitor_cps = int((roles == v.visitor_and_cp).sum())
     states = mandate_table["state"] if not mandate_table.empty else pd.Series([], dtype=object)
     return PeopleFigures(
         volunteers=len(frame),
-        visitors=int(roles.isin(VISITOR_ROLES).sum()),
+        visitors=int(roles.isin(v.visitor_roles).sum()),
         cps=cps,
         visitor_cps=visitor_cps,
         visitor_cp_share=share(visitor_cps, cps),
@@ -130,11 +130,12 @@ def _cross(frame: pd.DataFrame) -> int:
 
 def per_establishment(cons: Consolidation, mandate_table: pd.DataFrame) -> pd.DataFrame:
     """Per establishment code: visitor-CPs, cross-members, current and expiring mandates."""
+    v = vocabulary(cons.config.spec)
     frame = volunteers(cons)
     codes = frame["establishment"] if not frame.empty else pd.Series([], dtype=object)
     out = pd.DataFrame({
         "establishment": codes,
-        "visitor_cps": (frame["role"] == VISITOR_CP) if not frame.empty else [],
+        "visitor_cps": (frame["role"] == v.visitor_and_cp) if not frame.empty else [],
         "cross_members": (frame["anvp_member"].fillna(False) & frame["auxilia_member"].fillna(False))
         if not frame.empty else [],
     }).dropna(subset=["establishment"])

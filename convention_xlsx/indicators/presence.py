@@ -1,8 +1,7 @@
-"""Presence of the two associations in every establishment of the référentiel (§1).
+"""Presence of the two parties in every establishment of the référentiel (§1).
 
-Each association is authoritative for its own columns of the ``Établissements`` sheet:
-ANVP sections for ``Présence ANVP`` and visitors, Auxilia sections for ``Présence
-Auxilia``, CPs and learners. The other association's view is used only where the
+Each party is authoritative for its own columns of the sites sheet (the columns the spec marks
+``partie``: its presence, its headcount…). The other party's view is used only where the
 authoritative side gave nothing for the establishment. When several sections of one
 association report the same establishment, the row of the most recently updated
 workbook wins. An establishment nobody reported is « Aucune » (never « non renseigné »),
@@ -16,15 +15,20 @@ import datetime as dt
 import pandas as pd
 
 from ..consolidate import Consolidation
+from ..schema import Kind, Spec
 from .activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE, REPRESENTATION
 from .common import row_dates, table
 
 STATUSES = REPRESENTATION
-"""« Les deux », « ANVP seule », « Auxilia seule », « Aucune »."""
+"""Both, the first party only, the second only, none."""
 
-ANVP_FIELDS = ("anvp_present", "anvp_visitors")
-AUXILIA_FIELDS = ("auxilia_present", "auxilia_cps", "auxilia_learners")
-SIDES = (("ANVP", "Auxilia", ANVP_FIELDS), ("Auxilia", "ANVP", AUXILIA_FIELDS))
+
+def sides(spec: Spec) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(party, other party, the columns of the sites sheet it is authoritative for)."""
+    sites = spec.sites
+    first, second = spec.party_names[:2]
+    own = {p: tuple(c.key for c in sites.columns if c.party == p) if sites else () for p in (first, second)}
+    return [(first, second, own[first]), (second, first, own[second])]
 
 
 def status(anvp: bool, auxilia: bool) -> str:
@@ -52,9 +56,11 @@ def _latest_rows(frame: pd.DataFrame, association: str) -> dict[str, pd.Series]:
 
 def resolve(cons: Consolidation) -> pd.DataFrame:
     """One row per establishment of the référentiel, in its order, indexed by code."""
-    frame = table(cons, "establishments").copy()
+    spec = cons.config.spec
+    frame = table(cons, spec.sites.key).copy()
     frame["_updated"] = row_dates(cons, frame)
-    latest = {a: _latest_rows(frame, a) for a in ("ANVP", "Auxilia")}
+    latest = {a: _latest_rows(frame, a) for a in spec.party_names}
+    first, second = (spec.party(a) for a in spec.party_names[:2])
     reporters: dict[str, set[str]] = {}
     last_report: dict[str, dt.date] = {}
     for code, section, association, updated in zip(
@@ -70,22 +76,23 @@ def resolve(cons: Consolidation) -> pd.DataFrame:
         rec: dict[str, object] = {"establishment": est.code, "disp": est.disp, "type": est.type,
                                   "name": est.name}
         views = []
-        for own, other, fields in SIDES:
+        for own, other, fields in sides(spec):
             row = _pick(latest[own].get(est.code), latest[other].get(est.code), fields)
             if row is not None and row is latest[other].get(est.code):
                 views.append(f"présence {own}")
             for f in fields:
                 rec[f] = None if row is None or pd.isna(row[f]) else row[f]
-        anvp = is_present(rec["anvp_present"], rec["anvp_visitors"])
-        auxilia = is_present(rec["auxilia_present"], rec["auxilia_cps"])
+        anvp = is_present(rec[first.presence], rec[first.headcount])
+        auxilia = is_present(rec[second.presence], rec[second.headcount])
         rec["status"] = status(anvp, auxilia)
         rec["reporters"] = ", ".join(sorted(reporters.get(est.code, ())))
         rec["last_report"] = last_report.get(est.code)
         rec["other_view"] = ", ".join(views)
         records.append(rec)
     out = pd.DataFrame.from_records(records).set_index("establishment", drop=False)
-    for col in ("anvp_visitors", "auxilia_cps", "auxilia_learners"):
-        out[col] = out[col].astype("Int64")
+    for col in spec.sites.data_columns:
+        if col.kind is Kind.COUNT and col.key in out:
+            out[col.key] = out[col.key].astype("Int64")
     return out
 
 

@@ -1,0 +1,458 @@
+"""The workbook's description file (TOML, edited by the référent) → :class:`schema.Spec`.
+
+Every mistake a person can make while editing it gets a French message naming the file and the
+line: a TOML typo (from tomllib's position), an unknown key (with the closest known one), a type
+that does not exist, a choice list that is not declared, a term whose value is not in its list, a
+joint key naming a column the sheet does not have… The shipped description is the package's
+``data/classeur.toml``; ``modeles/classeur.toml`` is the copy the référent edits (a test keeps the
+two identical).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+
+from .schema import (
+    CHANGE_ACTIONS,
+    FIELDS,
+    SECTION_KEYS,
+    TABLE,
+    TEXT,
+    Change,
+    Column,
+    Kind,
+    Party,
+    Sheet,
+    Spec,
+    Version,
+)
+from .text import closest, fold
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+SPEC_FILE = "classeur.toml"
+PACKAGED = "configuration livrée avec convention-xlsx"
+
+
+class SpecError(Exception):
+    """The workbook's description cannot be used; the message (French) names the file and the line."""
+
+
+LAYOUTS = (TABLE, FIELDS, TEXT)
+_TOP = ("modele", "versions", "parties", "listes", "feuilles")
+_MODEL = ("titre", "feuille_listes", "oui", "non")
+_VERSION = ("version", "date", "notes", "changements")
+_CHANGE = ("action", "feuille", "colonne", "ancien", "nouveau")
+_PARTY = ("nom", "en_phrase", "presence", "effectif")
+_SHEET = ("cle", "nom", "disposition", "aide", "lignes_preparees", "cle_commune", "commun_si", "date", "alias",
+          "colonnes")
+_COLUMN = ("cle", "libelle", "type", "aide", "choix", "obligatoire", "identite", "dans_periode",
+           "pas_apres_le_traitement", "personnel", "texte_libre", "verrouille", "largeur", "alias", "partie",
+           "termes")
+_FLAGS = {"obligatoire": "required", "identite": "identity", "dans_periode": "in_period",
+          "pas_apres_le_traitement": "not_future", "personnel": "personal", "texte_libre": "free_text",
+          "verrouille": "locked"}
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
+
+
+@functools.lru_cache(maxsize=8)
+def packaged_text() -> str:
+    return resources.files("convention_xlsx").joinpath(f"data/{SPEC_FILE}").read_text("utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def default_spec() -> Spec:
+    """The description shipped with the package (the ANVP–Auxilia workbook)."""
+    return parse_spec(packaged_text(), PACKAGED)
+
+
+def load_spec(path: str | Path | None) -> Spec:
+    """Read a description file; None gives the packaged one."""
+    if path is None:
+        return default_spec()
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as err:
+        from .errors import describe_os_error
+
+        raise SpecError(f"Impossible de lire la description du classeur {path} : {describe_os_error(err)}.") from err
+    except UnicodeDecodeError as err:
+        raise SpecError(f"La description du classeur {path} n'est pas un texte UTF-8 : "
+                        "enregistrez-la en UTF-8.") from err
+    return parse_spec(text, str(path))
+
+
+def parse_spec(text: str, source: str) -> Spec:
+    """Parse and check the TOML text of a description; :class:`SpecError` on any mistake."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        place = re.search(r"at line (\d+), column (\d+)", str(err))
+        where = f", ligne {place.group(1)}, colonne {place.group(2)}" if place else ""
+        raise SpecError(
+            f"La description du classeur {source} n'est pas un fichier TOML valide{where} : vérifiez les "
+            "crochets des titres, les guillemets des textes et les signes =." ) from err
+    return _Reader(text, source).spec(data)
+
+
+class _Reader:
+    """Builds the model from the parsed TOML, knowing where each table and key sits in the text."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.blocks: dict[tuple, int] = {}
+        """(table path, index…) → line of its header; (…, key) → line of the key."""
+        self._index_lines(text.splitlines())
+
+    # --- where things are ------------------------------------------------------------------
+
+    def _index_lines(self, lines: list[str]) -> None:
+        counts: dict[str, int] = {}
+        current: tuple = ("",)
+        for number, line in enumerate(lines, start=1):
+            stripped = line.split("#", 1)[0] if not line.lstrip().startswith(("'", '"')) else line
+            header = _HEADER.match(stripped)
+            if header:
+                name = header.group(2)
+                if header.group(1) == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    for child in [k for k in counts if k.startswith(name + ".")]:
+                        counts[child] = -1
+                current = self._path(name, counts)
+                self.blocks[current] = number
+                self.blocks.setdefault(("", name.split(".")[0]), number)
+                continue
+            assign = _ASSIGN.match(stripped)
+            if assign:
+                self.blocks.setdefault((*current, assign.group(1)), number)
+
+    @staticmethod
+    def _path(name: str, counts: dict[str, int]) -> tuple:
+        parts = name.split(".")
+        path: list = []
+        for i in range(len(parts)):
+            prefix = ".".join(parts[: i + 1])
+            path.append(parts[i])
+            if prefix in counts:
+                path.append(counts[prefix])
+        return tuple(path)
+
+    def fail(self, where: tuple, message: str) -> SpecError:
+        line = self.blocks.get(where) or self.blocks.get(where[:-1]) or self.blocks.get(where[:-2])
+        place = f", ligne {line}" if line else ""
+        return SpecError(f"Description du classeur {self.source}{place} : {message}")
+
+    def _known(self, table: dict, allowed: tuple[str, ...], where: tuple, what: str) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = closest(key, allowed)
+                raise self.fail((*where, key), f"clé inconnue « {key} » dans {what}"
+                                + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
+                                + f". Clés possibles : {', '.join(allowed)}.")
+
+    def _text(self, table: dict, key: str, where: tuple, what: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if value is None:
+            raise self.fail(where, f"{what} : « {key} » manque (un texte entre guillemets).")
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail((*where, key), f"{what} : « {key} » doit être un texte non vide entre guillemets.")
+        return value.strip()
+
+    def _texts(self, table: dict, key: str, where: tuple, what: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail((*where, key), f"{what} : « {key} » doit être une liste de textes, "
+                            'par exemple ["A", "B"].')
+        return tuple(v.strip() for v in value)
+
+    def _flag(self, table: dict, key: str, where: tuple, what: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail((*where, key), f"{what} : « {key} » vaut true ou false (sans guillemets).")
+        return value
+
+    def _table_list(self, data: dict, key: str, where: tuple) -> list[dict]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(where, f"« {key} » s'écrit avec des titres [[{'.'.join(map(str, where[1:]))}]].")
+        return value
+
+    # --- the model ---------------------------------------------------------------------------
+
+    def spec(self, data: dict) -> Spec:
+        self._known(data, _TOP, ("",), "le fichier")
+        model = data.get("modele", {})
+        if not isinstance(model, dict):
+            raise self.fail(("modele",), "[modele] doit être une table.")
+        self._known(model, _MODEL, ("modele",), "[modele]")
+        yes = self._text(model, "oui", ("modele",), "[modele]", "Oui")
+        no = self._text(model, "non", ("modele",), "[modele]", "Non")
+        versions = self._versions(data)
+        parties = self._parties(data)
+        lists = self._lists(data, parties)
+        sheets = self._sheets(data, lists, parties, (yes, no))
+        spec = Spec(sheets=sheets, parties=parties, versions=versions,
+                    title=self._text(model, "titre", ("modele",), "[modele]", "Rapport de section"),
+                    lists_sheet=self._text(model, "feuille_listes", ("modele",), "[modele]", "Listes"),
+                    yes=yes, no=no, source=self.source)
+        self._check_whole(spec)
+        return spec
+
+    def _versions(self, data: dict) -> tuple[Version, ...]:
+        raw = self._table_list(data, "versions", ("versions",))
+        if not raw:
+            raise self.fail(("",), "aucune version : ajoutez un titre [[versions]] avec version = \"2026.1\".")
+        out: list[Version] = []
+        for i, table in enumerate(raw):
+            where = ("versions", i)
+            self._known(table, _VERSION, where, "[[versions]]")
+            name = self._text(table, "version", where, "[[versions]]")
+            if any(v.version == name for v in out):
+                raise self.fail((*where, "version"), f"la version « {name} » est déclarée deux fois.")
+            day = table.get("date", "")
+            if isinstance(day, dt.date):
+                day = day.isoformat()
+            changes = []
+            for j, change in enumerate(self._table_list(table, "changements", where)):
+                cwhere = ("versions", i, "changements", j)
+                self._known(change, _CHANGE, cwhere, "[[versions.changements]]")
+                action = self._text(change, "action", cwhere, "[[versions.changements]]")
+                if action not in CHANGE_ACTIONS:
+                    hint = closest(action, CHANGE_ACTIONS)
+                    raise self.fail((*cwhere, "action"), f"action « {action} » inconnue"
+                                    + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
+                                    + f" : {', '.join(CHANGE_ACTIONS)}.")
+                changes.append(Change(action, self._text(change, "feuille", cwhere, "[[versions.changements]]"),
+                                      str(change.get("colonne", "")), str(change.get("ancien", "")),
+                                      str(change.get("nouveau", ""))))
+            out.append(Version(name, str(day), str(table.get("notes", "")), tuple(changes)))
+        return tuple(out)
+
+    def _parties(self, data: dict) -> tuple[Party, ...]:
+        raw = self._table_list(data, "parties", ("parties",))
+        if not raw:
+            raise self.fail(("",), "aucune partie : ajoutez un titre [[parties]] par association (nom = \"…\").")
+        out: list[Party] = []
+        for i, table in enumerate(raw):
+            where = ("parties", i)
+            self._known(table, _PARTY, where, "[[parties]]")
+            name = self._text(table, "nom", where, "[[parties]]")
+            if any(p.name == name for p in out):
+                raise self.fail((*where, "nom"), f"la partie « {name} » est déclarée deux fois.")
+            out.append(Party(name, self._text(table, "en_phrase", where, "[[parties]]", name),
+                             str(table.get("presence", "")), str(table.get("effectif", ""))))
+        return tuple(out)
+
+    def _lists(self, data: dict, parties: tuple[Party, ...]) -> dict[str, tuple[str, ...]]:
+        raw = data.get("listes", {})
+        if not isinstance(raw, dict):
+            raise self.fail(("listes",), "[listes] doit être une table de listes : nom = [\"A\", \"B\"].")
+        lists = {"parties": tuple(p.name for p in parties)}
+        for name, values in raw.items():
+            if name in lists:
+                raise self.fail(("listes", name), f"la liste « {name} » est faite des parties : ne la déclarez pas.")
+            values = self._texts(raw, name, ("listes",), "[listes]")
+            if not values:
+                raise self.fail(("listes", name), f"la liste « {name} » est vide.")
+            doubles = {fold(v) for v in values if [fold(x) for x in values].count(fold(v)) > 1}
+            if doubles:
+                raise self.fail(("listes", name), f"la liste « {name} » contient deux fois la même valeur "
+                                f"({', '.join(sorted(doubles))}, sans tenir compte des accents ni des majuscules).")
+            lists[name] = values
+        return lists
+
+    def _sheets(self, data: dict, lists: dict, parties: tuple[Party, ...],
+                yes_no: tuple[str, str]) -> tuple[Sheet, ...]:
+        raw = self._table_list(data, "feuilles", ("feuilles",))
+        if not raw:
+            raise self.fail(("",), "aucune feuille : ajoutez des titres [[feuilles]].")
+        sheets: list[Sheet] = []
+        for i, table in enumerate(raw):
+            where = ("feuilles", i)
+            self._known(table, _SHEET, where, "[[feuilles]]")
+            key = self._key(table, where, "[[feuilles]]")
+            name = self._text(table, "nom", where, f"la feuille « {key} »")
+            if len(name) > 31 or any(c in name for c in "[]:*?/\\"):
+                raise self.fail((*where, "nom"), f"« {name} » ne peut pas être un nom de feuille (31 caractères "
+                                "au plus, sans [ ] : * ? / \\).")
+            for other in sheets:
+                if other.key == key or fold(other.name) == fold(name):
+                    raise self.fail(where, f"deux feuilles ont la clé « {key} » ou le nom « {name} ».")
+            layout = self._text(table, "disposition", where, f"la feuille « {name} »", TABLE)
+            if layout not in LAYOUTS:
+                raise self.fail((*where, "disposition"), f"disposition « {layout} » inconnue : {', '.join(LAYOUTS)}.")
+            columns = tuple(self._column(c, (*where, "colonnes", j), name, lists, parties, yes_no)
+                            for j, c in enumerate(self._table_list(table, "colonnes", (*where, "colonnes"))))
+            self._unique_columns(columns, where, name)
+            prepared = table.get("lignes_preparees", 0)
+            if not isinstance(prepared, int) or isinstance(prepared, bool) or not 0 <= prepared <= 5000:
+                raise self.fail((*where, "lignes_preparees"), "lignes_preparees est un nombre entier de 0 à 5000.")
+            sheet = Sheet(key=key, name=name, help=self._text(table, "aide", where, f"la feuille « {name} »", ""),
+                          layout=layout, columns=columns, prepared_rows=prepared,
+                          joint_key=self._texts(table, "cle_commune", where, f"la feuille « {name} »"),
+                          joint_when=self._joint_when(table, where, name, columns),
+                          date_key=table.get("date"),
+                          aliases=self._texts(table, "alias", where, f"la feuille « {name} »"))
+            self._check_sheet(sheet, where)
+            sheets.append(sheet)
+        return tuple(sheets)
+
+    def _key(self, table: dict, where: tuple, what: str) -> str:
+        key = self._text(table, "cle", where, what)
+        if not _KEY.match(key):
+            raise self.fail((*where, "cle"), f"la clé « {key} » ne doit contenir que des lettres minuscules sans "
+                            "accents, des chiffres et « _ » (elle est interne : ne la traduisez pas).")
+        return key
+
+    def _column(self, table: dict, where: tuple, sheet: str, lists: dict, parties: tuple[Party, ...],
+                yes_no: tuple[str, str]) -> Column:
+        self._known(table, _COLUMN, where, "[[feuilles.colonnes]]")
+        key = self._key(table, where, f"une colonne de « {sheet} »")
+        what = f"la colonne « {key} » de « {sheet} »"
+        label = self._text(table, "libelle", where, what)
+        word = self._text(table, "type", where, what)
+        kinds = [k.value for k in Kind]
+        if word not in kinds:
+            hint = closest(word, kinds)
+            raise self.fail((*where, "type"), f"{what} : type « {word} » inconnu"
+                            + (f" (vouliez-vous dire « {hint} » ?)" if hint else "") + f". Types : {', '.join(kinds)}.")
+        kind = Kind(word)
+        choices: tuple[str, ...] = ()
+        if "choix" in table:
+            if kind is not Kind.CHOICE:
+                raise self.fail((*where, "choix"), f"{what} : « choix » ne va qu'avec type = \"liste\".")
+            choices = self._choices(table["choix"], (*where, "choix"), what, lists)
+        elif kind is Kind.CHOICE:
+            raise self.fail(where, f"{what} : une colonne « liste » doit dire ses valeurs "
+                            "(choix = \"nom d'une liste\").")
+        allowed = choices if kind is Kind.CHOICE else yes_no if kind is Kind.BOOL else ()
+        width = table.get("largeur", 16)
+        if not isinstance(width, int) or isinstance(width, bool) or not 4 <= width <= 100:
+            raise self.fail((*where, "largeur"), f"{what} : largeur est un nombre entier de 4 à 100.")
+        party = str(table.get("partie", ""))
+        if party and party not in {p.name for p in parties}:
+            raise self.fail((*where, "partie"), f"{what} : la partie « {party} » n'est pas déclarée dans [[parties]].")
+        terms = self._terms(table.get("termes", {}), (*where, "termes"), what, allowed)
+        flags = {attr: self._flag(table, word_, where, what) for word_, attr in _FLAGS.items()}
+        return Column(key=key, label=label, kind=kind, help=self._text(table, "aide", where, what, ""),
+                      choices=choices, width=width, aliases=self._texts(table, "alias", where, what), party=party,
+                      terms=terms, allowed=allowed, **flags)
+
+    def _choices(self, value: object, where: tuple, what: str, lists: dict) -> tuple[str, ...]:
+        if isinstance(value, str):
+            if value not in lists:
+                hint = closest(value, list(lists))
+                raise self.fail(where, f"{what} : la liste « {value} » n'est pas déclarée dans [listes]"
+                                + (f" (vouliez-vous dire « {hint} » ?)" if hint else "") + ".")
+            return lists[value]
+        if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+            return tuple(v.strip() for v in value)
+        raise self.fail(where, f"{what} : « choix » est le nom d'une liste de [listes] ou une liste de textes.")
+
+    def _terms(self, value: object, where: tuple, what: str, allowed: tuple[str, ...]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"{what} : « termes » s'écrit {{ nom = \"valeur\" }}.")
+        terms: dict[str, str | tuple[str, ...]] = {}
+        for name, raw in value.items():
+            values = [raw] if isinstance(raw, str) else raw
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+                raise self.fail(where, f"{what} : le terme « {name} » vaut un texte ou une liste de textes.")
+            for v in values:
+                if v not in allowed:
+                    raise self.fail(where, f"{what} : le terme « {name} » vaut « {v} », qui n'est pas une valeur de "
+                                    f"la liste ({', '.join(allowed) or 'aucune'}) : si vous avez renommé la valeur, "
+                                    "renommez-la aussi ici.")
+            terms[name] = raw if isinstance(raw, str) else tuple(values)
+        return terms
+
+    def _unique_columns(self, columns: tuple[Column, ...], where: tuple, sheet: str) -> None:
+        seen: dict[str, str] = {}
+        for col in columns:
+            for spelling in (col.label, *col.aliases):
+                other = seen.get(fold(spelling))
+                if other is not None and other != col.key:
+                    raise self.fail(where, f"dans « {sheet} », l'en-tête ou l'alias « {spelling} » désigne deux "
+                                    f"colonnes ({other} et {col.key}).")
+                seen[fold(spelling)] = col.key
+        keys = [c.key for c in columns]
+        doubles = sorted({k for k in keys if keys.count(k) > 1})
+        if doubles:
+            raise self.fail(where, f"dans « {sheet} », la clé de colonne « {doubles[0]} » figure deux fois.")
+
+    def _joint_when(self, table: dict, where: tuple, name: str, columns: tuple[Column, ...]) -> tuple[str, str] | None:
+        raw = table.get("commun_si")
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or len(raw) != 1 or not all(isinstance(v, str) for v in raw.values()):
+            raise self.fail((*where, "commun_si"), f"« {name} » : commun_si s'écrit {{ colonne = \"valeur\" }}.")
+        key, value = next(iter(raw.items()))
+        col = next((c for c in columns if c.key == key), None)
+        if col is None or value not in col.allowed:
+            raise self.fail((*where, "commun_si"), f"« {name} » : commun_si doit nommer une colonne « liste » de la "
+                            f"feuille et une de ses valeurs (reçu {key} = « {value} »).")
+        return key, value
+
+    def _check_sheet(self, sheet: Sheet, where: tuple) -> None:
+        keys = {c.key for c in sheet.columns}
+        for key in sheet.joint_key:
+            if key not in keys:
+                raise self.fail((*where, "cle_commune"), f"« {sheet.name} » : cle_commune nomme la colonne « {key} » "
+                                "qu'elle n'a pas.")
+        if sheet.date_key is not None:
+            col = next((c for c in sheet.columns if c.key == sheet.date_key), None)
+            if col is None or col.kind not in (Kind.DATE, Kind.MONTH):
+                raise self.fail((*where, "date"), f"« {sheet.name} » : date doit nommer une de ses colonnes de type "
+                                "date ou mois.")
+        if sheet.layout == TABLE and not sheet.data_columns:
+            raise self.fail(where, f"la feuille « {sheet.name} » n'a aucune colonne à remplir.")
+
+    def _check_whole(self, spec: Spec) -> None:
+        fields = [s for s in spec.sheets if s.layout == FIELDS]
+        if len(fields) != 1:
+            raise self.fail(("feuilles",), "il faut exactement une feuille de disposition « champs » (qui envoie).")
+        missing = [k for k in SECTION_KEYS if not fields[0].has(k)]
+        if missing:
+            raise self.fail(("feuilles",), f"la feuille « {fields[0].name} » doit avoir les champs "
+                            f"{', '.join(SECTION_KEYS)} (il manque {', '.join(missing)}).")
+        if fold(spec.lists_sheet) in {fold(s.name) for s in spec.sheets}:
+            raise self.fail(("modele", "feuille_listes"), f"la feuille des listes « {spec.lists_sheet} » porte le nom "
+                            "d'une feuille du classeur.")
+        for i, party in enumerate(spec.parties):
+            for attr in ("presence", "headcount"):
+                key = getattr(party, attr)
+                if key and not any(s.has(key) for s in spec.table_sheets):
+                    raise self.fail(("parties", i), f"la partie « {party.name} » cite la colonne « {key} », "
+                                    "qu'aucune feuille n'a.")
+        for i, version in enumerate(spec.versions):
+            for j, change in enumerate(version.changes):
+                self._check_change(spec, change, ("versions", i, "changements", j))
+
+    def _check_change(self, spec: Spec, change: Change, where: tuple) -> None:
+        if not spec.has_sheet(change.sheet):
+            raise self.fail((*where, "feuille"), f"le changement « {change.action} » nomme la feuille "
+                            f"« {change.sheet} » : donnez la clé d'une feuille (cle = \"…\").")
+        sheet = spec.sheet(change.sheet)
+        needs = {"colonne ajoutée": ("colonne",), "colonne retirée": ("colonne", "ancien"),
+                 "colonne renommée": ("colonne", "ancien"), "valeur renommée": ("colonne", "ancien", "nouveau"),
+                 "feuille renommée": ("ancien",)}[change.action]
+        given = {"colonne": change.column, "ancien": change.old, "nouveau": change.new}
+        for key in needs:
+            if not given[key]:
+                raise self.fail(where, f"le changement « {change.action} » doit dire « {key} ».")
+        if change.action in ("colonne ajoutée", "colonne renommée", "valeur renommée") and not sheet.has(change.column):
+            raise self.fail((*where, "colonne"), f"le changement « {change.action} » nomme la colonne "
+                            f"« {change.column} » que « {sheet.name} » n'a pas (donnez sa clé).")
+        if change.action == "valeur renommée" and change.new not in sheet.column(change.column).allowed:
+            raise self.fail((*where, "nouveau"), f"« {change.new} » n'est pas une valeur de la colonne "
+                            f"« {change.column} ».")
