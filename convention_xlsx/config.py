@@ -83,6 +83,22 @@ class Referentiel:
                 return code
         return None
 
+    def resolve(self, typed: str) -> str | None:
+        """The code a volunteer meant by what they typed or chose: the code itself (case, accents and
+        spaces aside), the dropdown's label « CODE · Nom », or the name of exactly one establishment."""
+        text = typed.strip()
+        if text in self:
+            return text
+        for separator in (" · ", " - ", " – "):
+            head = text.split(separator, 1)[0].strip()
+            if separator in text and self.canonical(head):
+                return self.canonical(head)
+        code = self.canonical(text)
+        if code:
+            return code
+        by_name = [e.code for e in self.establishments if fold(e.name) == fold(text)]
+        return by_name[0] if len(by_name) == 1 else None
+
     def suggest(self, typed: str) -> str:
         """The closest code to what was typed, matching codes, names and communes."""
         labels: dict[str, str] = {}

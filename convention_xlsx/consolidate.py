@@ -24,9 +24,9 @@ from .reading.limits import DEFAULT_LIMITS, Limits
 from .reading.model import FileInfo, RawWorkbook, ReadFailure
 from .reading.workbook import read_workbook
 from .report import IGNORED, READ, REJECTED, FileRecord, Report
-from .rules import Period, RowIssue, claimed_twice, joint_duplicates, presence_disagreements
+from .rules import Period, RowIssue, claimed_twice, copies, joint_duplicates, presence_disagreements
 from .schema import Sheet, Spec
-from .tables import JOINT_DUPLICATE, build_frame
+from .tables import COPY, JOINT_DUPLICATE, build_frame
 
 Progress = Callable[[int, int], None]
 
@@ -140,6 +140,7 @@ def consolidate(
         record = _record(p.info, status=REJECTED if p.rejected else READ, parsed=p)
         if id(p) not in retained_ids:
             record.status, record.rows_read, record.rows_consolidated, record.rows_rejected = IGNORED, 0, 0, 0
+            record.values_left_out = 0
             record.reason = "classeur plus ancien de la même section"
         elif p.rejected:
             record.reason = next((f.message for f in p.findings if f.is_error), "")
@@ -173,6 +174,7 @@ def _record(info: FileInfo, status: str, reason: str = "", parsed: ParsedWorkboo
         record.template_version = parsed.template_version
         record.rows_read = parsed.rows_read
         record.rows_rejected = parsed.rows_read if parsed.rejected else parsed.rows_rejected
+        record.values_left_out = 0 if parsed.rejected else parsed.values_left_out
         record.rows_consolidated = 0 if parsed.rejected else parsed.rows_read - parsed.rows_rejected
     return record
 
@@ -227,9 +229,15 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
     sites = spec.sites
     if sites is not None:
         frame = tables[sites.key]
-        place(sites, frame, claimed_twice(frame))
+        freshness = {path: _freshness(p) for path, p in by_file.items()}
+        place(sites, frame, claimed_twice(frame, freshness))
         place(sites, frame, presence_disagreements(frame, spec))
     for sheet in spec.table_sheets:
+        if sheet is not sites:
+            frame = tables[sheet.key]
+            mask, issues = copies(frame, sheet)
+            frame[COPY] = mask.astype(bool)
+            place(sheet, frame, issues)
         if sheet.joint_key:
             frame = tables[sheet.key]
             mask, issues = joint_duplicates(frame, sheet, spec)

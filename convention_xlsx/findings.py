@@ -3,8 +3,10 @@
 A :class:`Finding` names the file, the sheet, the cell the volunteer sees (``C12``),
 the column, the value, a French message saying what is wrong and how to fix it, and
 where possible a suggestion. Its ``code`` is stable and documented in :data:`CATALOGUE`
-(``docs/codes.md`` is generated from it); its severity comes from the catalogue:
-``erreur`` rejects the row (or the file), ``avertissement`` keeps it.
+(``docs/codes.md`` is generated from it); its severity comes from the catalogue. An ``erreur``
+rejects the file (scope ``fichier``), or the row when it sits in a required or identity column
+(its date, its establishment, its type…); elsewhere it leaves that one value out and the rest of
+the row is consolidated (« a value, not the row »). An ``avertissement`` keeps everything.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ _CODES = (
     CodeInfo("section-en-double", W, "fichier",
              "La même section a envoyé plusieurs classeurs : seul le plus récent est retenu."),
     CodeInfo("section-non-attendue", W, "fichier", "Section absente de la configuration."),
-    CodeInfo("version-modele", W, "fichier", "Le classeur vient d'une autre version du modèle."),
+    CodeInfo("version-modele", W, "fichier",
+             "Le classeur vient d'une version antérieure du modèle : il est lu à travers les changements déclarés."),
+    CodeInfo("version-modele-inconnue", W, "fichier",
+             "La version du modèle du classeur est inconnue ou plus récente : il est lu comme la version actuelle."),
     # Structure of a sheet.
     CodeInfo("feuille-manquante", W, "feuille", "Une feuille du modèle est absente du classeur."),
     CodeInfo("colonne-manquante", E, "feuille",
@@ -58,13 +63,22 @@ _CODES = (
     CodeInfo("feuille-inconnue", W, "feuille",
              "Une feuille qui ne fait pas partie du modèle contient des données : elle n'est pas lue."),
     CodeInfo("colonne-en-double", W, "feuille", "Le même en-tête figure deux fois dans une feuille."),
+    CodeInfo("en-tete-modifie", W, "feuille",
+             "Un en-tête a été retapé autrement que dans le modèle : il est reconnu et lu."),
+    CodeInfo("colonne-inconnue", W, "feuille",
+             "Des cellules sont remplies hors des colonnes du modèle : elles ne sont pas reprises."),
+    CodeInfo("cellules-fusionnees", W, "feuille",
+             "Des cellules fusionnées couvrent plusieurs lignes : leur valeur est reprise pour chaque ligne."),
+    CodeInfo("ligne-total-ou-note", W, "ligne",
+             "Une ligne de total ou une note sous le tableau : elle n'est pas lue comme un enregistrement."),
     CodeInfo("formule-sans-valeur", W, "cellule",
              "Une formule sans valeur calculée : le classeur doit être ré-enregistré par Excel ou LibreOffice."),
     # Section sheet fields.
-    CodeInfo("champ-section-manquant", W, "cellule", "Une information de la feuille « Section » est vide."),
+    CodeInfo("champ-section-manquant", E, "cellule",
+             "La date de mise à jour est vide ou illisible : la date du fichier est utilisée en attendant."),
     CodeInfo("date-mise-a-jour-future", W, "cellule",
              "La date de mise à jour est postérieure au jour du traitement : la date du fichier est utilisée."),
-    # Cells: an erreur rejects the row.
+    # Cells: an erreur rejects the row in a required or identity column, else only the value.
     CodeInfo("valeur-obligatoire", E, "ligne", "Une valeur obligatoire est vide."),
     CodeInfo("valeur-hors-liste", E, "ligne", "La valeur n'est pas dans la liste déroulante."),
     CodeInfo("oui-non-invalide", E, "ligne", "Oui ou Non attendu."),
@@ -96,6 +110,9 @@ _CODES = (
              "Les deux associations déclarent des présences différentes pour un établissement."),
     CodeInfo("commun-divergent", W, "ligne",
              "Un enregistrement commun est déclaré par les deux associations avec des détails différents."),
+    CodeInfo("enregistrement-copie", W, "ligne",
+             "Le même enregistrement, identique en tout, figure dans deux classeurs de la même association : "
+             "il compte une fois."),
 )
 
 CATALOGUE: dict[str, CodeInfo] = {c.code: c for c in _CODES}
@@ -154,8 +171,10 @@ def catalogue_markdown() -> str:
         "Généré à partir de `convention_xlsx/findings.py` (ne pas modifier à la main :",
         "`python -m convention_xlsx.findings > docs/codes.md`).",
         "",
-        "Gravité `erreur` : la ligne (ou le fichier, selon la portée) est rejetée ;",
-        "`avertissement` : elle est conservée et signalée.",
+        "Gravité `erreur` : le fichier est rejeté (portée « fichier ») ; dans une feuille, une erreur dans une",
+        "colonne obligatoire ou qui identifie l'enregistrement (sa date, son établissement, son type…) rejette",
+        "la ligne ; ailleurs, seule la valeur fautive est écartée et le reste de la ligne est consolidé (le",
+        "message le dit). `avertissement` : tout est conservé, et signalé.",
         "",
         "| code | gravité | portée | signification |",
         "|---|---|---|---|",

@@ -58,7 +58,9 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954 .. 2119: a plausible date typed in a General cell
 
 
-def to_bool(raw: object) -> bool | Problem:
+def to_bool(raw: object, yes: str = "Oui", no: str = "Non") -> bool | Problem:
+    """Oui/Non in any case and the common variants (o/n, x, 1/0, vrai/faux, ✓). A suggestion only for
+    an evident typo of yes or no (« Ouii », « nn »), never for « ne sait pas » or « ? »."""
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int | float) and raw in (0, 1):
@@ -68,8 +70,11 @@ def to_bool(raw: object) -> bool | Problem:
         return True
     if key in _FALSE:
         return False
-    return Problem("oui-non-invalide", "Répondez Oui ou Non (liste déroulante).",
-                   "Oui" if key.startswith("o") else "Non" if key.startswith("n") else "")
+    if is_unknown(key):
+        return Problem("oui-non-invalide", f"« {clean(str(raw))} » n'est pas une réponse : choisissez {yes} ou "
+                       f"{no} dans la liste, ou laissez la case vide si vous ne savez pas.")
+    suggestion = closest(key, (yes, no), cutoff=0.6) if len(key) <= 5 else ""
+    return Problem("oui-non-invalide", f"Répondez {yes} ou {no} (liste déroulante).", suggestion)
 
 
 def to_date(raw: object) -> dt.date | Problem:
@@ -107,6 +112,11 @@ def to_month(raw: object) -> dt.date | Problem:
     return day.replace(day=1) if day is not None else _month_problem()
 
 
+MAX_COUNT = 10**9
+"""No count of people or events comes near it: a larger number is a typing or pasting accident."""
+MAX_AMOUNT = 10.0**12
+
+
 def to_count(raw: object) -> int | Problem:
     number = _number(raw)
     if number is None or math.isnan(number) or math.isinf(number):
@@ -114,14 +124,17 @@ def to_count(raw: object) -> int | Problem:
     if number < 0:
         return Problem("nombre-negatif", "Un nombre ne peut pas être négatif : saisissez 0 ou plus.")
     if number != int(number):
-        return Problem("nombre-invalide", "Saisissez un nombre entier, sans décimales.",
-                       str(round(number)))
+        return Problem("nombre-invalide", f"« {as_typed(raw)} » n'est pas un nombre entier : saisissez un nombre "
+                       "entier, sans décimales.")
+    if number > MAX_COUNT:
+        return Problem("nombre-invalide", f"{as_typed(raw)} est un nombre bien trop grand pour un effectif : "
+                       "vérifiez la saisie.")
     return int(number)
 
 
 def to_decimal(raw: object, code: str = "nombre-invalide") -> float | Problem:
     number = _number(raw)
-    if number is None or math.isnan(number) or math.isinf(number):
+    if number is None or math.isnan(number) or math.isinf(number) or abs(number) > MAX_AMOUNT:
         return Problem(code, "Saisissez un nombre (par exemple 2,5), sans autre texte.")
     if number < 0:
         return Problem(code, "Le nombre ne peut pas être négatif.")
@@ -137,25 +150,68 @@ def to_amount(raw: object) -> float | Problem:
 
 
 def to_choice(raw: object, allowed: tuple[str, ...]) -> str | Problem:
-    text = clean(str(raw))
+    text = clean(as_typed(raw))
     key = fold(text)
     for value in allowed:
         if fold(value) == key:
             return value
     listed = ", ".join(f"« {v} »" for v in allowed)
+    if is_unknown(key):
+        return Problem("valeur-hors-liste", f"« {text} » n'est pas une valeur de la liste : choisissez-en une "
+                       f"({listed}), ou laissez la case vide si vous ne savez pas.")
     return Problem("valeur-hors-liste",
                    f"« {text} » n'est pas dans la liste déroulante. Valeurs possibles : {listed}.",
                    closest(text, allowed))
 
 
-def to_text(raw: object) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
+_UNKNOWN = re.compile(r"^(?:\?+|\.{2,}|-+|/|x{2,}|nsp|ns|nc|nr|n/?a|na|nd|inconnue?s?|a (?:voir|verifier|completer|"
+                      r"preciser)|ne (?:sais|sait|savons) pas|je ne sais pas|on ne sait pas|pas (?:su|connue?|"
+                      r"renseignee?)|non (?:renseignee?s?|connue?|communiquee?|precisee?|applicable)|sans objet|"
+                      r"aucune idee|\?\s*\(.*\))$")
+
+
+def is_unknown(key: str) -> bool:
+    """Text that says « I don't know » (« ? », « ne sait pas », « non renseigné », « NC »…): it is no
+    answer, and no answer may be suggested for it (``key`` is folded)."""
+    return bool(_UNKNOWN.match(key.strip()))
+
+
+def to_text(raw: object, multiline: bool = False) -> str:
+    """The text of a cell, spaces tidied; with ``multiline`` its line breaks are kept (a description
+    typed on several lines stays on several lines in the dashboard)."""
+    text = as_typed(raw)
+    if multiline:
+        lines = [clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        while lines and not lines[-1]:
+            lines.pop()
+        while lines and not lines[0]:
+            lines.pop(0)
+        return _strip_controls("\n".join(lines))
+    return _strip_controls(clean(text))
+
+
+def as_typed(raw: object) -> str:
+    """A raw cell value as the volunteer saw it in a French spreadsheet: ``2,5`` not ``2.5``, ``VRAI``
+    not ``True``, ``15/03/2023`` not ``2023-03-15``; text as it is."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "VRAI" if raw else "FAUX"
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, float):
+        if math.isnan(raw) or math.isinf(raw):
+            return "#NOMBRE!"
+        if raw.is_integer() and abs(raw) < 1e15:
+            return str(int(raw))
+        return repr(raw).replace(".", ",")
     if isinstance(raw, dt.datetime):
-        raw = raw.strftime("%d/%m/%Y %H:%M") if raw.time() != dt.time() else raw.strftime("%d/%m/%Y")
-    elif isinstance(raw, dt.date):
-        raw = raw.strftime("%d/%m/%Y")
-    return _strip_controls(clean(str(raw)))
+        return raw.strftime("%d/%m/%Y %H:%M") if raw.time() != dt.time() else raw.strftime("%d/%m/%Y")
+    if isinstance(raw, dt.date):
+        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, dt.time):
+        return raw.strftime("%H:%M")
+    return str(raw)
 
 
 def is_email(text: str) -> bool:
@@ -208,21 +264,60 @@ def _parse_date_text(text: str) -> dt.date | None:
     return None
 
 
+_PLAIN_NUMBER = re.compile(r"^(?=[\d.,]*\d)[\d.,]+(?:e[+-]?\d+)?$")
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+
 def _number(raw: object) -> float | None:
+    """A number as people type it, or None when it cannot be read without guessing.
+
+    Spaces (ordinary, non-breaking, thin) and apostrophes group thousands; a trailing ``€``,
+    ``EUR`` or ``euros`` is dropped. With both ``,`` and ``.``, the last one is the decimal
+    separator and the other must group digits by three (``1,500.00``, ``1.500,00``). With one
+    kind only: followed by one or two digits it is the decimal separator (``12,5``, ``12.50``);
+    by exactly three it groups thousands (``1,500``, ``1.234.567``) — except after a lone ``0``
+    (``0,500``); anything else ambiguous (``1,5,0``, ``1.50.000``) is refused, never read with a
+    silent factor of a thousand.
+    """
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
         return float(raw)
-    text = _CURRENCY.sub("", _NUMBER_SPACES.sub("", fold(str(raw))))
-    if not text:
+    text = _CURRENCY.sub("", _NUMBER_SPACES.sub("", fold(str(raw)))).lstrip("€")
+    text = _NUMBER_SPACES.sub("", text)
+    sign = ""
+    if text and text[0] in "+-":
+        sign, text = ("-" if text[0] == "-" else ""), text[1:]
+    if not _PLAIN_NUMBER.match(text):
         return None
-    if "," in text and "." in text:  # 1.234,50 → 1234.50
-        text = text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):  # 1.234 → 1234 (French thousands)
-        text = text.replace(".", "")
+    mantissa, _, exponent = text.partition("e")
+    separators = [c for c in mantissa if c in ".,"]
+    if separators:
+        mantissa = _decimal_point(mantissa, separators)
+        if mantissa is None:
+            return None
     try:
-        return float(text)
+        return float(sign + mantissa + (f"e{exponent}" if exponent else ""))
     except ValueError:
         return None
+
+
+def _decimal_point(text: str, separators: list[str]) -> str | None:
+    """``text`` with thousands separators removed and a ``.`` as decimal point, or None if ambiguous."""
+    last = separators[-1]
+    head, _, tail = text.rpartition(last)
+    kinds = set(separators)
+    if len(kinds) == 2:  # the last one is the decimal point; the other groups by three
+        other = (kinds - {last}).pop()
+        if last in head or not head or not re.fullmatch(r"\d{1,3}(?:" + re.escape(other) + r"\d{3})+", head):
+            return None
+        return head.replace(other, "") + "." + tail if tail else head.replace(other, "")
+    if len(separators) > 1:  # one kind, several times: thousands only (1.234.567)
+        return text.replace(last, "") if _GROUPED.match(text) else None
+    if not head:
+        return "0." + tail if tail.isdigit() else None
+    if len(tail) == 3 and head.lstrip("0") and len(head) <= 3:
+        return head + tail  # 1,500 and 1.500 group thousands
+    if tail and tail.isdigit():
+        return head + "." + tail
+    return head if not tail else None

@@ -35,6 +35,8 @@ class FileRecord:
     rows_read: int = 0
     rows_consolidated: int = 0
     rows_rejected: int = 0
+    values_left_out: int = 0
+    """Values in error left out of rows that were consolidated (« a value, not the row »)."""
 
 
 @dataclass
@@ -70,6 +72,10 @@ class Report:
         return sum(f.rows_rejected for f in self.files)
 
     @property
+    def values_left_out(self) -> int:
+        return sum(f.values_left_out for f in self.files)
+
+    @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
@@ -92,6 +98,7 @@ class Report:
                 "lues": self.rows_read,
                 "consolidees": self.rows_consolidated,
                 "rejetees": self.rows_rejected,
+                "valeurs_ecartees": self.values_left_out,
             },
             "anomalies": [f.to_dict() for f in self.findings],
         }

@@ -34,6 +34,11 @@ class RowIssue:
     """The column key the issue is placed at."""
     message: str
     suggestion: str = ""
+    left_out: tuple[str, ...] = ()
+    """For an erreur outside the record's identity: the values left out (default: ``column``)."""
+
+
+MANDATE = ("mandate_start", "mandate_end")
 
 
 @dataclass(frozen=True)
@@ -107,14 +112,15 @@ def _mandate_rules(sheet: Sheet, row: Mapping[str, object], period: Period, spec
     start, end = row.get("mandate_start"), row.get("mandate_end")
     if start is not None and end is None:
         yield RowIssue("mandat-sans-fin", "mandate_end",
-                       "Le mandat est nominatif et à durée déterminée : saisissez sa date de fin.")
+                       "Le mandat est nominatif et à durée déterminée : saisissez sa date de fin.", left_out=MANDATE)
     elif end is not None and start is None:
-        yield RowIssue("mandat-sans-debut", "mandate_start", "Saisissez la date de début du mandat.")
+        yield RowIssue("mandat-sans-debut", "mandate_start", "Saisissez la date de début du mandat.",
+                       left_out=MANDATE)
     elif isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         yield RowIssue(
             "mandat-fin-avant-debut", "mandate_end",
             f"Le mandat finit le {end:%d/%m/%Y}, avant de commencer le {start:%d/%m/%Y} : "
-            "vérifiez les deux dates.",
+            "vérifiez les deux dates.", left_out=MANDATE,
         )
     role = sheet.column("role") if sheet.has("role") else None
     cp_roles = role.term_values("cp") if role is not None and "cp" in role.terms else ()
@@ -133,20 +139,56 @@ def _mandate_rules(sheet: Sheet, row: Mapping[str, object], period: Period, spec
 # --- cross-row rules on consolidated tables ------------------------------------------------------
 
 
-def claimed_twice(establishments: pd.DataFrame) -> Iterator[tuple[int, RowIssue]]:
-    """The same establishment in the ``Établissements`` of two sections of one association."""
+def claimed_twice(establishments: pd.DataFrame, freshness: Mapping[str, tuple]) -> Iterator[tuple[int, RowIssue]]:
+    """The same establishment in the sites sheet of two sections of one association. The figures
+    used are those of the most recently updated workbook (``freshness``: file → sort key, the
+    same order that keeps a section's newest workbook); the warning names it."""
     frame = establishments.dropna(subset=["establishment"])
     sections = frame.groupby(["association", "establishment"])["section"].transform("nunique")
     for index in frame.index[sections > 1]:
         row = frame.loc[index]
-        others = sorted(set(frame.loc[(frame.association == row.association)
-                                      & (frame.establishment == row.establishment)
-                                      & (frame.section != row.section), "section"]))
+        same = frame[(frame.association == row.association) & (frame.establishment == row.establishment)]
+        others = sorted(set(same.loc[same.section != row.section, "section"]))
+        winner = max(same.itertuples(), key=lambda r: (freshness.get(r.source_file, ()), r.excel_row))
+        used = ("Ce sont les chiffres de cette ligne qui sont repris (classeur le plus récemment mis à jour)."
+                if winner.Index == index else
+                f"Ce sont ceux de la section {winner.section} ({winner.source_file}, ligne {winner.excel_row}), "
+                "mise à jour le plus récemment, qui sont repris.")
         yield index, RowIssue(
             "etablissement-revendique", "establishment",
             f"{row.establishment} est aussi déclaré par la section {row.association} "
-            f"{', '.join(others)} : les deux sections doivent se mettre d'accord.",
+            f"{', '.join(others)} : les deux sections doivent se mettre d'accord. {used}",
         )
+
+
+def copies(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:
+    """Records identical in every column in two workbooks of the same association (rows pasted from
+    another section's file): a mask of the copies (True on all but the first file's), and an issue
+    at each copy. Repeats inside one workbook are left alone (two events may look alike)."""
+    mask = pd.Series(False, index=table.index)
+    issues: list[tuple[int, RowIssue]] = []
+    if table.empty:
+        return mask, issues
+    columns = [c.key for c in sheet.data_columns]
+    key = pd.util.hash_pandas_object(table[[*columns, "association"]], index=False)
+    repeated = key.duplicated(keep=False)
+    if not repeated.any():
+        return mask, issues
+    first_column = columns[0]
+    for _, group in table[repeated].groupby(key[repeated], sort=False):
+        files = sorted(set(group["source_file"]))
+        if len(files) < 2:
+            continue
+        kept = group[group["source_file"] == files[0]].iloc[0]
+        for index in group.index[group["source_file"] != files[0]]:
+            mask[index] = True
+            issues.append((index, RowIssue(
+                "enregistrement-copie", first_column,
+                f"Cette ligne est identique en tout à la ligne {kept['excel_row']} du classeur {kept['source_file']} "
+                f"(section {kept['section']}) : elle ne compte qu'une fois. S'il s'agit d'un autre enregistrement, "
+                "précisez ce qui le distingue (date, description…).",
+            )))
+    return mask, issues
 
 
 def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:

@@ -202,6 +202,8 @@ class Spec:
     versions: tuple[Version, ...]
     title: str = "Rapport de section"
     lists_sheet: str = "Listes"
+    return_sheet: str = "À corriger"
+    """The sheet an annotated return adds first (recognised, never flagged, when the file comes back)."""
     yes: str = "Oui"
     no: str = "Non"
     source: str = ""

@@ -48,7 +48,7 @@ class SpecError(Exception):
 
 LAYOUTS = (TABLE, FIELDS, TEXT)
 _TOP = ("modele", "versions", "parties", "listes", "feuilles")
-_MODEL = ("titre", "feuille_listes", "oui", "non")
+_MODEL = ("titre", "feuille_listes", "feuille_retour", "oui", "non")
 _VERSION = ("version", "date", "notes", "changements")
 _CHANGE = ("action", "feuille", "colonne", "ancien", "nouveau")
 _PARTY = ("nom", "en_phrase", "presence", "effectif")
@@ -205,6 +205,7 @@ class _Reader:
         spec = Spec(sheets=sheets, parties=parties, versions=versions,
                     title=self._text(model, "titre", ("modele",), "[modele]", "Rapport de section"),
                     lists_sheet=self._text(model, "feuille_listes", ("modele",), "[modele]", "Listes"),
+                    return_sheet=self._text(model, "feuille_retour", ("modele",), "[modele]", "À corriger"),
                     yes=yes, no=no, source=self.source)
         self._check_whole(spec)
         return spec

@@ -25,6 +25,10 @@ PROVENANCE: tuple[str, ...] = ("source_file", "section", "association", "sheet",
 """Where each consolidated row comes from: file name, section name, association of the
 section (``ANVP``/``Auxilia``), sheet name, and the Excel row number the volunteer sees."""
 
+COPY = "copy_duplicate"
+"""Consolidation flag: True on a record identical in every column to one of another workbook of the
+same association (pasted rows). The row stays in the detail sheets; figures skip it."""
+
 JOINT_DUPLICATE = "joint_duplicate"
 """Consolidation flag: True on the second report of a joint record (same joint key,
 reported by the other association). The row stays in the detail sheets; figures skip it."""
@@ -41,7 +45,7 @@ _DTYPES = {
 
 def columns(sheet: Sheet) -> list[str]:
     """The columns of a consolidated table: data columns then provenance."""
-    return [c.key for c in sheet.data_columns] + list(PROVENANCE) + [JOINT_DUPLICATE]
+    return [c.key for c in sheet.data_columns] + list(PROVENANCE) + [JOINT_DUPLICATE, COPY]
 
 
 def build_frame(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> pd.DataFrame:
@@ -51,7 +55,8 @@ def build_frame(sheet: Sheet, records: Iterable[Mapping[str, object]]) -> pd.Dat
     for col in sheet.data_columns:
         frame[col.key] = frame[col.key].astype(_DTYPES.get(col.kind, "object"))
     frame["excel_row"] = frame["excel_row"].astype("Int64")
-    frame[JOINT_DUPLICATE] = frame[JOINT_DUPLICATE].astype("object").fillna(False).astype(bool)
+    for flag in (JOINT_DUPLICATE, COPY):
+        frame[flag] = frame[flag].astype("object").fillna(False).astype(bool)
     for key in ("source_file", "section", "association", "sheet"):
         frame[key] = frame[key].astype("object")
     for col in sheet.data_columns:

@@ -81,7 +81,7 @@ def test_rows_add_up_and_rejected_rows_stay_out_of_the_tables(config):
     cons = run(config, raw_workbook(sheets={"Actions": bad}))
     report = cons.report
     assert (report.rows_read, report.rows_consolidated, report.rows_rejected) == (4, 2, 2)
-    assert report.to_json()["lignes"] == {"lues": 4, "consolidees": 2, "rejetees": 2}
+    assert report.to_json()["lignes"] == {"lues": 4, "consolidees": 2, "rejetees": 2, "valeurs_ecartees": 0}
     assert len(cons.tables["actions"]) == report.rows_consolidated
 
 

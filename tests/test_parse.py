@@ -9,8 +9,9 @@ import pytest
 from raw import raw_workbook
 
 import convention_xlsx
+from convention_xlsx.cells import cell_ref
 from convention_xlsx.config import load_config
-from convention_xlsx.parse import Context, cell_ref, parse_workbook
+from convention_xlsx.parse import Context, parse_workbook
 from convention_xlsx.rules import MASKED, Period
 from convention_xlsx.spec import default_spec
 
@@ -48,8 +49,10 @@ def test_findings_are_placed_at_the_volunteers_cell(ctx):
         ("date-hors-periode", "Actions", "A4"),
         ("code-etablissement-inconnu", "Actions", "B6"),
         ("nombre-negatif", "Actions", "F6"),
+        ("colonne-inconnue", "Actions", "C2"),  # « Établissement » is no column of Actions: 2 cells not read
     ]
-    wrong_type, _, unknown, _ = [f for f in parsed.findings if f.code != "colonne-facultative-manquante"]
+    wrong_type, _, unknown, _, outside = [f for f in parsed.findings if f.code != "colonne-facultative-manquante"]
+    assert outside.value == "2" and "« Établissement » (colonne C) : 2 cellules" in outside.message
     assert wrong_type.suggestion == "Rencontre quartier arrivants"
     assert wrong_type.value == "Rencontre arrivants"
     assert unknown.suggestion == "CP-NANTERRE" and unknown.value == "Nanterre"
@@ -72,8 +75,10 @@ def test_headers_found_by_name_whatever_their_spelling_and_place(ctx):
     assert [r["month"] for r in parsed.rows["referrals"]] == [dt.date(2023, 5, 1)] * 2
     assert [r["informed"] for r in parsed.rows["referrals"]] == [4, 12]
     assert [r["excel_row"] for r in parsed.rows["referrals"]] == [4, 5]
-    assert [f.column for f in parsed.findings] == [
+    assert [f.column for f in parsed.findings if f.code == "colonne-facultative-manquante"] == [
         "Inscriptions Auxilia venues de l'ANVP", "Demandes de visite venues d'Auxilia"]
+    [title] = [f for f in parsed.findings if f.code == "colonne-inconnue"]  # « Ma section » is not dropped silently
+    assert title.cell == "A2" and "au-dessus des en-têtes : 1 cellule" in title.message
 
 
 def test_missing_required_column_rejects_the_sheets_rows_once(ctx):
@@ -121,7 +126,13 @@ def test_mandates_and_calls_rules(ctx):
     assert ("mandat-sans-fin", "F3") in codes
     assert ("cp-sans-adhesion-ni-mandat", "D5") in codes
     assert ("montant-sans-acceptation", "E2") in codes
-    assert len(parsed.rows["volunteers"]) == 2  # Petit (member) and Roux (warning only)
+    # A value, not the row: Martin's and Durand's mandates are left out, the volunteers are kept.
+    kept = {r["last_name"]: r for r in parsed.rows["volunteers"]}
+    assert set(kept) == {"Martin", "Durand", "Petit", "Roux"} and parsed.rows_rejected == 0
+    assert [(kept[n]["mandate_start"], kept[n]["mandate_end"]) for n in ("Martin", "Durand")] == [(None, None)] * 2
+    assert parsed.values_left_out == 3  # Martin's two dates, Durand's start
+    assert "Ces valeurs (Début de mandat, Fin de mandat) ne sont pas reprises" in next(
+        f.message for f in parsed.findings if f.code == "mandat-sans-fin")
     assert parsed.rows["calls"][0]["granted"] == 1500.0
 
 

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from raw import raw_workbook
 
 import convention_xlsx
+from convention_xlsx.cells import cell_ref
 from convention_xlsx.config import load_config
 from convention_xlsx.consolidate import consolidate
-from convention_xlsx.parse import Context, cell_ref, parse_workbook
+from convention_xlsx.parse import Context, parse_workbook
 from convention_xlsx.rules import Period
 from convention_xlsx.schema import Column, Kind
 from convention_xlsx.spec import default_spec
@@ -67,7 +68,15 @@ def test_a_bad_value_in_each_column_is_reported_at_its_cell(sheet, col):
     parsed = parse_workbook(raw_workbook(sheets={sheet.name: [header, row]}), CTX)
     found = [(f.code, f.sheet, f.cell, f.column, f.value) for f in parsed.findings if f.is_error]
     assert found == [(BAD[col.kind][1], sheet.name, cell_ref(2, position + 1), col.label, BAD[col.kind][0])]
-    assert (parsed.rows_read, parsed.rows_rejected) == (1, 1)
+    if sheet.is_identity(col):  # its date, its type, its establishment…: the row cannot be used
+        assert (parsed.rows_read, parsed.rows_rejected, parsed.values_left_out) == (1, 1, 0)
+        assert "La ligne n'est pas reprise" in [f for f in parsed.findings if f.is_error][0].message
+    else:  # a value, not the row: the rest of the row is consolidated
+        assert (parsed.rows_read, parsed.rows_rejected, parsed.values_left_out) == (1, 0, 1)
+        kept = parsed.rows[sheet.key][0]
+        assert kept[col.key] is None
+        assert all(kept[c.key] is not None for c in sheet.data_columns if c is not col)
+        assert "le reste de la ligne l'est" in [f for f in parsed.findings if f.is_error][0].message
 
 
 @pytest.mark.parametrize("sheet", SPEC.table_sheets, ids=[s.key for s in SPEC.table_sheets])

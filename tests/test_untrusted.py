@@ -119,7 +119,7 @@ def test_every_valid_row_is_consolidated(run):
     lines = run["report"]["lignes"]
     # anvp_nanterre: 1 establishment + 2 actions; auxilia: 1 establishment + 3 actions + 1 training
     # + 1 referral; the .xlsm: 1 establishment.
-    assert lines == {"lues": 10, "consolidees": 10, "rejetees": 0}
+    assert lines == {"lues": 10, "consolidees": 10, "rejetees": 0, "valeurs_ecartees": 0}
     codes = {(a["fichier"], a["code"]) for a in run["report"]["anomalies"]}
     assert ("anvp_fresnes.xlsm", "macros-ignorees") in codes
     assert ("auxilia_nanterre.xlsx", "texte-trop-long") in codes

@@ -80,12 +80,14 @@ def test_valider_reports_each_mistake_at_its_cell(folder, tmp_path):
     lines = report["lignes"]
     # Each file: its actions or volunteers plus its one pre-filled Établissements row.
     assert lines["lues"] == lines["consolidees"] + lines["rejetees"] == (1 + 1) + (4 + 1) + (2 + 1)
-    assert lines["rejetees"] == 4
+    # Three actions cannot be used; Martin stays a volunteer, only his mandate (both dates) is left out.
+    assert (lines["rejetees"], lines["valeurs_ecartees"]) == (3, 2)
     assert report["fichiers"] == {"lus": 3, "rejetes": 0, "ignores": 0}
     # The printed output closes with the same counts.
     assert result.output.rstrip().splitlines()[-2:] == [  # the counts close the output
         "Fichiers : 3 lu(s), 0 rejeté(s), 0 ignoré(s).",
-        f"Lignes : {lines['lues']} lue(s) = {lines['consolidees']} consolidée(s) + 4 rejetée(s).",
+        f"Lignes : {lines['lues']} lue(s) = {lines['consolidees']} consolidée(s) + 3 rejetée(s) ; "
+        "2 valeur(s) écartée(s) dans des lignes reprises.",
     ]
     assert "Traceback" not in result.output
     assert digests(folder) == before
@@ -99,7 +101,7 @@ def test_valider_exits_0_on_the_clean_workbook_alone(folder, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert not [a for a in report["anomalies"] if a["gravite"] == "erreur"]
-    assert report["lignes"] == {"lues": 2, "consolidees": 2, "rejetees": 0}
+    assert report["lignes"] == {"lues": 2, "consolidees": 2, "rejetees": 0, "valeurs_ecartees": 0}
 
 
 def test_valider_through_a_real_subprocess(folder):

@@ -48,9 +48,11 @@ def echo_counts(report: Report) -> None:
         f"Fichiers : {report.files_read} lu(s), {report.files_rejected} rejeté(s), "
         f"{report.files_ignored} ignoré(s)."
     )
+    left_out = (f" ; {report.values_left_out} valeur(s) écartée(s) dans des lignes reprises"
+                if report.values_left_out else "")
     click.echo(
         f"Lignes : {report.rows_read} lue(s) = {report.rows_consolidated} consolidée(s) "
-        f"+ {report.rows_rejected} rejetée(s)."
+        f"+ {report.rows_rejected} rejetée(s){left_out}."
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from ..config import section_key
 from ..consolidate import Consolidation
 from ..report import READ, FileRecord
-from ..tables import JOINT_DUPLICATE, build_frame
+from ..tables import COPY, JOINT_DUPLICATE, build_frame
 
 
 def table(cons: Consolidation, key: str) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def table(cons: Consolidation, key: str) -> pd.DataFrame:
 def counted(cons: Consolidation, key: str) -> pd.DataFrame:
     """The rows the figures count: no joint duplicate, nothing dated after the arrêté."""
     frame = table(cons, key)
-    frame = frame[~frame[JOINT_DUPLICATE].astype(bool)]
+    frame = frame[~(frame[JOINT_DUPLICATE].astype(bool) | frame[COPY].astype(bool))]
     column = cons.config.spec.sheet(key).date_key
     if column is not None:
         frame = frame[frame[column].notna() & (frame[column] <= pd.Timestamp(cons.arrete))]
@@ -59,6 +59,17 @@ def row_dates(cons: Consolidation, frame: pd.DataFrame) -> pd.Series:
     dates = [by_path.get(p) or by_section.get(section_key(a or "", s or ""))
              for p, a, s in zip(frame["source_file"], frame["association"], frame["section"], strict=True)]
     return pd.Series(pd.to_datetime(dates, errors="coerce"), index=frame.index, dtype="datetime64[ns]")
+
+
+def freshness_rank(cons: Consolidation, frame: pd.DataFrame) -> pd.Series:
+    """Per row, the rank of its workbook from the least to the most recently updated (update date,
+    then file time, then path: the order that keeps a section's newest workbook)."""
+    def key(f: FileRecord) -> tuple:
+        modified = f.modified or dt.datetime.min
+        return (f.updated or modified.date(), modified, f.path)
+
+    order = {f.path: i for i, f in enumerate(sorted(retained_files(cons), key=key))}
+    return frame["source_file"].map(order).astype("float64")
 
 
 @dataclass(frozen=True)

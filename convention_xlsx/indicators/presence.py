@@ -17,7 +17,7 @@ import pandas as pd
 from ..consolidate import Consolidation
 from ..schema import Kind, Spec
 from .activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE, REPRESENTATION
-from .common import row_dates, table
+from .common import freshness_rank, row_dates, table
 
 STATUSES = REPRESENTATION
 """Both, the first party only, the second only, none."""
@@ -49,7 +49,7 @@ def is_present(flag: object, count: object) -> bool:
 def _latest_rows(frame: pd.DataFrame, association: str) -> dict[str, pd.Series]:
     """Per establishment code, the row of ``association``'s most recently updated workbook."""
     rows = frame[(frame["association"] == association) & frame["establishment"].notna()]
-    rows = rows.sort_values(["_updated", "excel_row"], kind="stable", na_position="first")
+    rows = rows.sort_values(["_updated", "_fresh", "excel_row"], kind="stable", na_position="first")
     return {code: row for code, row in rows.groupby("establishment").tail(1).set_index(
         "establishment", drop=False).iterrows()}
 
@@ -59,6 +59,7 @@ def resolve(cons: Consolidation) -> pd.DataFrame:
     spec = cons.config.spec
     frame = table(cons, spec.sites.key).copy()
     frame["_updated"] = row_dates(cons, frame)
+    frame["_fresh"] = freshness_rank(cons, frame)
     latest = {a: _latest_rows(frame, a) for a in spec.party_names}
     first, second = (spec.party(a) for a in spec.party_names[:2])
     reporters: dict[str, set[str]] = {}

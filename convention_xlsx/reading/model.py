@@ -18,6 +18,9 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     hidden: bool = False
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Merged ranges (first row, first column, last row, last column), 0-based and inclusive: the
+    value sits in the first cell, the others read as empty."""
     formulas_without_value: list[str] = field(default_factory=list)
     """A1 references (``B12``) of formula cells saved without their result (a file written by a
     program, never opened in Excel or LibreOffice): their cell reads as None. xlsx/xlsm only."""

@@ -22,6 +22,7 @@ from ..errors import describe_os_error
 from .decrypt import decrypt, is_encrypted
 from .formulas import uncached_formulas
 from .limits import DEFAULT_LIMITS, MIB, Limits, ReadProblem
+from .merged import calamine_ranges, ods_ranges
 from .model import FileInfo, RawSheet, RawWorkbook, ReadFailure
 from .preflight import open_zip, read_member, scan_members, too_big
 from .sniff import ole_format, sniff_container, zip_format
@@ -163,6 +164,7 @@ def _parse(data: bytes, info: FileInfo, limits: Limits, zf: zipfile.ZipFile | No
         raise ReadProblem("fichier-illisible", "Le classeur est corrompu : il n'a pas pu être lu. Demandez "
                           "à la section de l'ouvrir, de le ré-enregistrer et de le renvoyer.",
                           info.format) from err
+    ods_merged = ods_ranges(zf, limits.max_entry_bytes) if zf is not None and info.format == "ods" else {}
     try:
         sheets = []
         for meta in book.sheets_metadata:
@@ -170,7 +172,8 @@ def _parse(data: bytes, info: FileInfo, limits: Limits, zf: zipfile.ZipFile | No
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            sheets.append(RawSheet(name=meta.name, rows=sheet_rows(sheet, limits), hidden=hidden))
+            merged = ods_merged.get(meta.name, []) if info.format == "ods" else calamine_ranges(sheet)
+            sheets.append(RawSheet(name=meta.name, rows=sheet_rows(sheet, limits), hidden=hidden, merged=merged))
     finally:
         book.close()
     workbook = RawWorkbook(info=info, sheets=sheets, has_macros=info.format == "xlsm")
