@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import normalize as norm
 from .config import Config, section_key
 from .findings import Finding
 from .parse import Context, ParsedWorkbook, parse_workbook
@@ -224,7 +225,7 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
 
     def place(sheet: Sheet, frame: pd.DataFrame, pairs) -> None:
         for index, issue in pairs:
-            found.append(_finding_at(sheet, frame.loc[index], issue, by_file))
+            found.append(_finding_at(sheet, frame.loc[index], issue, by_file, spec))
 
     sites = spec.sites
     if sites is not None:
@@ -246,11 +247,15 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
     return found
 
 
-def _finding_at(sheet: Sheet, row: pd.Series, issue: RowIssue,
-                by_file: dict[str, ParsedWorkbook]) -> Finding:
+def _finding_at(sheet: Sheet, row: pd.Series, issue: RowIssue, by_file: dict[str, ParsedWorkbook],
+                spec: Spec) -> Finding:
     letter = by_file[row["source_file"]].columns.get(sheet.key, {}).get(issue.column, "")
     value = row[issue.column]
-    shown = value.strftime("%d/%m/%Y") if isinstance(value, dt.date | pd.Timestamp) else str(value)
+    try:
+        missing = bool(pd.isna(value))
+    except (TypeError, ValueError):
+        missing = False
     return Finding(issue.code, row["source_file"], row["sheet"], cell=f"{letter}{row['excel_row']}",
-                   column=sheet.column(issue.column).label, value="" if pd.isna(value) else shown,
+                   column=sheet.column(issue.column).label,
+                   value="" if missing else norm.shown(value, spec.yes, spec.no),
                    message=issue.message, suggestion=issue.suggestion)

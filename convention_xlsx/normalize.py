@@ -190,6 +190,18 @@ def to_text(raw: object, multiline: bool = False) -> str:
     return _strip_controls(clean(text))
 
 
+def shown(value: object, yes: str = "Oui", no: str = "Non") -> str:
+    """A typed value (after normalisation) as a person reads it: « Oui »/« Non », ``2,5``,
+    ``15/03/2023``; empty for a missing value."""
+    if value is None or (not isinstance(value, str | bool) and value != value):  # None, NaN, NaT
+        return ""
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
+        return yes if value else no
+    if hasattr(value, "to_pydatetime"):  # pandas' Timestamp
+        value = value.to_pydatetime()
+    return as_typed(value)
+
+
 def as_typed(raw: object) -> str:
     """A raw cell value as the volunteer saw it in a French spreadsheet: ``2,5`` not ``2.5``, ``VRAI``
     not ``True``, ``15/03/2023`` not ``2023-03-15``; text as it is."""

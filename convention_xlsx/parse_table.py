@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from . import normalize as norm
@@ -23,7 +24,7 @@ from .migrations import ReadingPlan
 from .reading.model import RawSheet
 from .rules import MASKED, row_issues
 from .schema import Column, Kind, Sheet
-from .text import closest, fold
+from .text import fold
 
 if TYPE_CHECKING:
     from .parse import Context, ParsedWorkbook
@@ -123,12 +124,16 @@ def _header_findings(sheet: Sheet, raw_sheet: RawSheet, header: Header, add: Cal
 
 
 def _did_you_mean(missing: list[Column], header: Header) -> str:
+    """« L'en-tête « Datte » (A1) est-il « Date » ? » for an unknown header close to a missing column
+    (its label or one of its aliases)."""
     hints = []
-    texts = {text: c for c, text in header.unknown}
     for col in missing:
-        near = closest(col.label, list(texts), cutoff=0.6) if texts else ""
-        if near:
-            hints.append(f" L'en-tête « {near} » ({cell_ref(header.row, texts[near] + 1)}) est-il « {col.label} » ?")
+        spellings = [fold(s) for s in (col.label, *col.aliases)]
+        scored = [(max(SequenceMatcher(None, fold(text), s).ratio() for s in spellings), c, text)
+                  for c, text in header.unknown]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= 0.75:
+            hints.append(f" L'en-tête « {best[2]} » ({cell_ref(header.row, best[1] + 1)}) est-il « {col.label} » ?")
     return "".join(hints)
 
 

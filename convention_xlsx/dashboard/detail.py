@@ -67,7 +67,7 @@ def fitted_width(header: str, values: list, kind: str, least: float = 8, most: f
         return max(11.0, word)
     if kind in ("int", "amount", "decimal", "pct"):
         return max(10.0 if kind == "amount" else 8.0, word)
-    lengths = pd.Series([v for v in values if v is not None], dtype=object).str.len()
+    lengths = pd.Series([max(v.split("\n"), key=len) for v in values if v is not None], dtype=object).str.len()
     longest = float(lengths.max()) if len(lengths) else 0.0
     return min(most, max(least, word, longest + 1))
 
@@ -81,10 +81,15 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFra
     values = [cell_values(frame[c.key], c.kind) if c.key in frame else [None] * len(frame) for c in cols]
     for i, (c, vals) in enumerate(zip(cols, values, strict=True)):
         width = c.width if c.width is not None else fitted_width(c.header, vals, c.kind)
-        fmt = styles.numbers.get(c.kind, styles.text)
+        fmt = styles.wrap if c.kind == "wrap" else styles.numbers.get(c.kind, styles.text)
         ws.set_column(first_col + i, first_col + i, width, fmt)
+    wrapped = [vals for c, vals in zip(cols, values, strict=True) if c.kind == "wrap"]
     for offset, record in enumerate(zip(*values, strict=True), start=1):
         ws.write_row(first_row + offset, first_col, record)
+    for offset, texts in enumerate(zip(*wrapped, strict=True), start=1):  # every line of a multi-line text
+        lines = max((t.count("\n") + 1 for t in texts if t), default=1)
+        if lines > 1:
+            ws.set_row(first_row + offset, 13 * min(lines, 30) + 2)
     last_row = first_row + max(len(frame), 1)
     ws.add_table(first_row, first_col, last_row, first_col + len(cols) - 1, {
         "name": name,
@@ -107,8 +112,8 @@ def schema_columns(sheet: Sheet, spec: Spec, with_names: bool = True, provenance
     for column in sheet.data_columns:
         if column.personal:
             continue
-        kind = KIND_OF.get(column.kind, "text")
-        cols.append(Col(column.key, column.label, kind, None if kind == "text" else column.width))
+        kind = "wrap" if column.free_text else KIND_OF.get(column.kind, "text")
+        cols.append(Col(column.key, column.label, kind, None if kind in ("text", "wrap") else column.width))
         if column.kind is Kind.ESTABLISHMENT and with_names:
             cols.append(Col(NAME_KEY, site_name_label(spec)))
     cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS
