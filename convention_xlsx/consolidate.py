@@ -91,7 +91,7 @@ def consolidate_folder(
     today = today or dt.date.today()
     arrete = arrete or default_arrete(config, today)[0]
     candidates, skipped = list_inputs(folder)
-    reader = functools.partial(read_and_parse, _context(config, today, arrete))
+    reader = functools.partial(read_and_parse, parse_context(config, today, arrete))
     outcomes = read_many(candidates, root=folder, password=password, progress=progress, reader=reader)
     skipped_records = [
         FileRecord(path=p.relative_to(folder).as_posix(), status=IGNORED,
@@ -111,7 +111,7 @@ def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | 
     return outcome if isinstance(outcome, ReadFailure) else parse_workbook(outcome, ctx)
 
 
-def _context(config: Config, today: dt.date, arrete: dt.date) -> Context:
+def parse_context(config: Config, today: dt.date, arrete: dt.date) -> Context:
     return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec)
 
 
@@ -125,7 +125,7 @@ def consolidate(
 ) -> Consolidation:
     """Parse, validate and consolidate workbooks already read (pure: no file access); a
     workbook already parsed (by :func:`read_and_parse`) is taken as it is."""
-    ctx = _context(config, today, arrete)
+    ctx = parse_context(config, today, arrete)
     report = Report(files=list(skipped))
     parsed: list[ParsedWorkbook] = []
     for outcome in outcomes:

@@ -11,6 +11,7 @@ Pure: no file access, picklable inputs and outputs (it can run in the reading po
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -49,6 +50,12 @@ class ParsedWorkbook:
     ``sheet`` (the name in the file) and ``excel_row``."""
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per sheet key: column key → the column letter it was found at in this file."""
+    header_rows: dict[str, int] = field(default_factory=dict)
+    """Per sheet key: the row (1-based) of its header in this file."""
+    sheet_names: dict[str, str] = field(default_factory=dict)
+    """Per sheet key: the sheet's name in this file (the fields sheet included)."""
+    section_cells: dict[str, str] = field(default_factory=dict)
+    """Field key of the fields sheet → the A1 reference of its value cell in this file."""
     findings: list[Finding] = field(default_factory=list)
     rows_read: int = 0
     rows_rejected: int = 0
@@ -76,8 +83,9 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
         _read_section(section_sheet, raw, ctx, out, add)
     plan = reading_plan(spec, out.template_version)
     _version_note(plan, spec, out, add)
-    own = {fold(s.name) for s in spec.sheets} | {fold(spec.lists_sheet), fold(spec.return_sheet)}
-    unmatched = [s for s in raw.sheets if s is not section_sheet and fold(s.name) not in own]
+    own = {fold(s.name) for s in spec.sheets} | {fold(spec.lists_sheet), fold(spec.referentiel_sheet)}
+    unmatched = [s for s in raw.sheets if s is not section_sheet and fold(s.name) not in own
+                 and not _is_return_sheet(s.name, spec)]
     for sheet in spec.table_sheets:
         found = _by_name(sheet, raw.sheets, plan)
         if found is not None and found in unmatched:
@@ -105,6 +113,11 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
         for extra in unmatched:
             _unknown_sheet(extra, spec, plan, add)
     return out
+
+
+def _is_return_sheet(name: str, spec: Spec) -> bool:
+    """Our own « À corriger » sheet of a return sent back (« À corriger1 » once a spreadsheet renamed a copy)."""
+    return re.sub(r"[\s\d()_-]+$", "", fold(name)) == fold(spec.return_sheet)
 
 
 def _by_name(sheet: Sheet, raw_sheets: list[RawSheet], plan: ReadingPlan) -> RawSheet | None:
@@ -195,6 +208,8 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
     fields = spec.section
     values = _section_values(raw_sheet, fields)
     sheet = raw_sheet.name
+    out.sheet_names[fields.key] = sheet
+    out.section_cells = {key: ref for key, (_, ref) in values.items()}
 
     def field(key: str) -> tuple[object, str, str]:
         value, ref = values.get(key, (None, ""))

@@ -65,6 +65,8 @@ def read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, plan: ReadingPla
     _header_findings(sheet, raw_sheet, header, add)
     positions = header.positions
     out.columns[sheet.key] = {key: column_letter(c + 1) for key, c in positions.items()}
+    out.header_rows[sheet.key] = header.row
+    out.sheet_names[sheet.key] = name
     _formulas_without_value(raw_sheet, header, add)
     missing = [c for c in sheet.data_columns if c.key not in positions and (sheet.key, c.key) not in plan.added]
     missing_required = [c for c in missing if c.required]
@@ -73,7 +75,7 @@ def read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, plan: ReadingPla
             add("colonne-facultative-manquante", sheet=name, cell=cell_ref(header.row, 1), column=col.label,
                 message=f"La colonne « {col.label} » est absente : elle est considérée comme vide.")
     rows_out = out.rows.setdefault(sheet.key, [])
-    grid = _with_merges(raw_sheet, header, add)
+    grid = with_merges(raw_sheet, header, add)
     read_columns = set(positions.values())
     for r, cells in enumerate(grid[header.row:], start=header.row + 1):
         values = {key: (cells[c] if c < len(cells) else None) for key, c in positions.items()}
@@ -153,7 +155,7 @@ def _formulas_without_value(raw_sheet: RawSheet, header: Header, add: Callable) 
 # --- merged cells, totals, cells outside the template -----------------------------------------------
 
 
-def _with_merges(raw_sheet: RawSheet, header: Header, add: Callable) -> list[list[object]]:
+def with_merges(raw_sheet: RawSheet, header: Header, add: Callable) -> list[list[object]]:
     """The sheet's rows with each merged value written into every data row its range covers (rows that
     hold something else: a merge reaching far below the table creates no row)."""
     rows = raw_sheet.rows
@@ -292,7 +294,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], cells: list[object], r: 
                 report("valeur-obligatoire", col, None,
                        f"« {col.label} » est obligatoire : {col.help[:1].lower()}{col.help[1:]}")
             continue
-        value = _typed_value(sheet, col, raw, ctx, plan)
+        value = typed_value(sheet, col, raw, ctx, plan)
         if isinstance(value, norm.Problem):
             unreadable.add(col.key)
             report(value.code, col, raw, value.message, value.suggestion)
@@ -315,7 +317,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], cells: list[object], r: 
     return row, rejected
 
 
-def _typed_value(sheet: Sheet, col: Column, raw: object, ctx: Context, plan: ReadingPlan) -> object:
+def typed_value(sheet: Sheet, col: Column, raw: object, ctx: Context, plan: ReadingPlan) -> object:
     if col.kind is Kind.CHOICE:
         key = (sheet.key, col.key)
         renamed = plan.silent_values.get(key, {}).get(fold(norm.as_typed(raw)))

@@ -51,8 +51,9 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         "courriel et date de mise à jour (les cases jaunes).",
         "Une ligne par enregistrement (une action, une réunion, un bénévole…), à partir de la ligne 2, "
         "sans ligne vide entre deux enregistrements.",
-        "Utilisez les listes déroulantes : elles donnent les valeurs acceptées. Choisissez le code "
-        "établissement dans sa liste : le nom de l'établissement s'affiche à côté.",
+        "Utilisez les listes déroulantes : elles donnent les valeurs acceptées. Choisissez l'établissement "
+        "dans sa liste (son code et son nom, par exemple « CP-NANTERRE · Centre pénitentiaire de Nanterre ») ; "
+        f"la feuille « {spec.referentiel_sheet} » les donne tous, par DISP.",
         "Dates au format jj/mm/aaaa (par exemple 15/03/2023) ; nombres en chiffres seulement.",
         "Les en-têtes bleu foncé signalent les colonnes obligatoires ; cliquez sur un en-tête pour lire son aide.",
         "Ne nommez jamais une personne détenue, nulle part dans ce classeur.",
@@ -60,7 +61,10 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         f"feuille « {establishments} » et la date de mise à jour, puis envoyez le classeur entier : "
         "il est cumulatif depuis le début de la convention.",
         "Ne renommez pas les feuilles ni les en-têtes et ne supprimez pas de colonne : le classeur ne "
-        "pourrait plus être lu. Les feuilles sont protégées sans mot de passe.",
+        "pourrait plus être lu. Les feuilles sont protégées sans mot de passe ; vous pouvez trier, filtrer, "
+        "insérer et supprimer des lignes.",
+        f"Si le référent vous renvoie votre classeur avec une feuille « {spec.return_sheet} », c'est lui que vous "
+        "gardez : corrigez les cellules signalées et envoyez-le le mois suivant.",
     ]
     rows += [("heading", "Comment le remplir", "")]
     rows += [("", f"{i}.", text) for i, text in enumerate(steps, 1)]

@@ -120,7 +120,8 @@ def publish(result: MonthResult, options: RunOptions) -> MonthResult:
         from .returns import write_returns
 
         with clock("retours"), _writing(options.returns_dir):
-            result.returns = write_returns(cons, cons.source_dir or Path("."), options.returns_dir)
+            result.returns = write_returns(cons, cons.source_dir or Path("."), options.returns_dir,
+                                           password=options.input_password)
         cons.returns = result.returns
         result.notes.append(f"{len(result.returns)} classeur(s) annoté(s) à renvoyer aux sections : "
                             f"{options.returns_dir}")

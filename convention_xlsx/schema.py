@@ -202,6 +202,8 @@ class Spec:
     versions: tuple[Version, ...]
     title: str = "Rapport de section"
     lists_sheet: str = "Listes"
+    referentiel_sheet: str = "Liste des établissements"
+    """A visible sheet of the template listing the référentiel by group (DISP), for the volunteer."""
     return_sheet: str = "À corriger"
     """The sheet an annotated return adds first (recognised, never flagged, when the file comes back)."""
     yes: str = "Oui"

@@ -48,7 +48,7 @@ class SpecError(Exception):
 
 LAYOUTS = (TABLE, FIELDS, TEXT)
 _TOP = ("modele", "versions", "parties", "listes", "feuilles")
-_MODEL = ("titre", "feuille_listes", "feuille_retour", "oui", "non")
+_MODEL = ("titre", "feuille_listes", "feuille_referentiel", "feuille_retour", "oui", "non")
 _VERSION = ("version", "date", "notes", "changements")
 _CHANGE = ("action", "feuille", "colonne", "ancien", "nouveau")
 _PARTY = ("nom", "en_phrase", "presence", "effectif")
@@ -205,6 +205,8 @@ class _Reader:
         spec = Spec(sheets=sheets, parties=parties, versions=versions,
                     title=self._text(model, "titre", ("modele",), "[modele]", "Rapport de section"),
                     lists_sheet=self._text(model, "feuille_listes", ("modele",), "[modele]", "Listes"),
+                    referentiel_sheet=self._text(model, "feuille_referentiel", ("modele",), "[modele]",
+                                                 "Liste des établissements"),
                     return_sheet=self._text(model, "feuille_retour", ("modele",), "[modele]", "À corriger"),
                     yes=yes, no=no, source=self.source)
         self._check_whole(spec)
@@ -426,9 +428,11 @@ class _Reader:
         if missing:
             raise self.fail(("feuilles",), f"la feuille « {fields[0].name} » doit avoir les champs "
                             f"{', '.join(SECTION_KEYS)} (il manque {', '.join(missing)}).")
-        if fold(spec.lists_sheet) in {fold(s.name) for s in spec.sheets}:
-            raise self.fail(("modele", "feuille_listes"), f"la feuille des listes « {spec.lists_sheet} » porte le nom "
-                            "d'une feuille du classeur.")
+        for key, name in (("feuille_listes", spec.lists_sheet), ("feuille_referentiel", spec.referentiel_sheet),
+                          ("feuille_retour", spec.return_sheet)):
+            if fold(name) in {fold(s.name) for s in spec.sheets}:
+                raise self.fail(("modele", key), f"la feuille « {name} » ({key}) porte le nom d'une feuille du "
+                                "classeur.")
         for i, party in enumerate(spec.parties):
             for attr in ("presence", "headcount"):
                 key = getattr(party, attr)

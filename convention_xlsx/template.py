@@ -89,6 +89,7 @@ def _list_columns(config: Config) -> list[tuple[str, tuple[str, ...]]]:
     columns = [
         (code_label, tuple(e.code for e in ordered)),
         (name_label, tuple(e.name for e in ordered)),
+        (f"{code_label} · {name_label}", site_labels(config)),
     ]
     seen: set[tuple[str, ...]] = set()
     for sheet in spec.sheets:
@@ -113,6 +114,29 @@ def _list_ranges(config: Config) -> dict[tuple[str, ...], str]:
 def _lookup_range(config: Config) -> str:
     """The (code, name) range the derived ``Établissement`` column looks up."""
     return _abs_range(config.spec.lists_sheet, 1, len(config.referentiel), 2)
+
+
+REFERENTIEL_HEADERS = ("DISP", "Code", "Établissement", "Type", "Commune", "Département")
+
+
+def _write_referentiel(ws: Worksheet, config: Config) -> None:
+    """The établissements the dropdowns offer, by DISP then name: visible, printable, locked."""
+    widths = (16, 22, 52, 8, 22, 14)
+    for index, (text, width) in enumerate(zip(REFERENTIEL_HEADERS, widths, strict=True), 1):
+        cell = ws.cell(HEADER_ROW, index, text)
+        cell.font, cell.fill = _WHITE_BOLD, _REQUIRED_FILL
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ordered = sorted(config.referentiel.establishments, key=lambda e: (e.disp, fold(e.name)))
+    for row, e in enumerate(ordered, FIRST_DATA_ROW):
+        for index, value in enumerate((e.disp, e.code, e.name, e.type, e.commune, e.departement), 1):
+            ws.cell(row, index, value)
+    last = FIRST_DATA_ROW + len(ordered) - 1
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(REFERENTIEL_HEADERS))}{max(last, FIRST_DATA_ROW)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _fit_width(ws, landscape=False)
+    ws.protection.sheet = True
+    ws.protection.autoFilter = ws.protection.sort = False
 
 
 def _write_lists(ws: Worksheet, config: Config) -> None:
@@ -153,9 +177,11 @@ def column_validation(col: Column, config: Config) -> DataValidation | None:
     if col.kind is Kind.ESTABLISHMENT:
         kw = dict(
             type="list",
-            formula1=_list_ranges(config)[config_codes(config)],
-            errorTitle="Code établissement inconnu",
-            error=f"{label} : choisissez un code dans la liste déroulante (référentiel des établissements).",
+            formula1=_list_ranges(config)[site_labels(config)],
+            errorStyle="warning",  # a bare code typed by hand is accepted too
+            errorTitle="Établissement inconnu de la liste",
+            error=f"{label} : choisissez l'établissement dans la liste déroulante, ou tapez son code "
+            f"(la liste complète est dans la feuille « {config.spec.referentiel_sheet} »).",
         )
     elif col.allowed:
         kw = dict(
@@ -213,9 +239,15 @@ def column_validation(col: Column, config: Config) -> DataValidation | None:
     )
 
 
-def config_codes(config: Config) -> tuple[str, ...]:
-    """The establishment codes in the order of the ``Listes`` sheet."""
-    return _list_columns(config)[0][1]
+def site_label(code: str, name: str) -> str:
+    """What the establishment dropdown shows and writes: « CP-NANTERRE · Centre pénitentiaire de Nanterre »
+    (the reader takes the code, this label, or a name that matches one establishment)."""
+    return f"{code} · {name}"
+
+
+def site_labels(config: Config) -> tuple[str, ...]:
+    """The dropdown's labels, in the order of the ``Listes`` sheet (by code)."""
+    return tuple(site_label(e.code, e.name) for e in sorted(config.referentiel.establishments, key=lambda e: e.code))
 
 
 def _excel_date(day: dt.date) -> str:
@@ -268,8 +300,8 @@ def _write_table(ws: Worksheet, sheet: Sheet, config: Config) -> None:
         _header_prompt(ws, cell.coordinate, col)
         dim = ws.column_dimensions[letter]
         dim.width = col.width
+        dim.protection = _UNLOCKED  # derived cells too: sorting a protected sheet needs every cell unlocked
         if not col.derived:
-            dim.protection = _UNLOCKED
             dim.number_format = _FORMATS.get(col.kind, "General")
     lines = max(-(-len(c.label) // max(c.width - 2, 1)) for c in sheet.columns)
     ws.row_dimensions[HEADER_ROW].height = 15 * max(lines, 2)
@@ -291,7 +323,10 @@ def _write_derived(ws: Worksheet, sheet: Sheet, config: Config, first_row: int, 
             continue
         lookup = _lookup_range(config)
         for row in range(first_row, last_row + 1):
-            ws.cell(row, index, f'=IF(${code}{row}="","",IFERROR(VLOOKUP(${code}{row},{lookup},2,FALSE),""))')
+            # The code alone, or the dropdown's « CODE · Nom »: the name either way.
+            key = f'TRIM(LEFT(${code}{row},FIND(" · ",${code}{row}&" · ")-1))'
+            cell = ws.cell(row, index, f'=IF(${code}{row}="","",IFERROR(VLOOKUP({key},{lookup},2,FALSE),""))')
+            cell.protection = _UNLOCKED  # unlocked: the rows can be sorted on a protected sheet
 
 
 def _write_section(ws: Worksheet, config: Config) -> None:
@@ -402,6 +437,7 @@ def build_template(
             _write_section(ws, config)
         else:
             _write_table(ws, sheet, config)
+    _write_referentiel(wb.create_sheet(spec.referentiel_sheet), config)
     _write_lists(wb.create_sheet(spec.lists_sheet), config)
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
@@ -434,7 +470,7 @@ def fill_workbook(
     """
     fields = spec.section
     for key, value in section.items():
-        _put(_section_cell(wb[fields.name], fields, key), value, fields.column(key))
+        put(_section_cell(wb[fields.name], fields, key), value, fields.column(key))
     for sheet_key, rows in tables.items():
         sheet = spec.sheet(sheet_key)
         ws = wb[sheet.name]
@@ -447,10 +483,12 @@ def fill_workbook(
             for key, value in record.items():
                 if key not in positions:
                     raise KeyError(f"{key!r} is not a column of sheet {sheet_key!r}: {sorted(positions)}")
-                _put(ws.cell(row, positions[key]), value, sheet.column(key))
+                put(ws.cell(row, positions[key]), value, sheet.column(key))
 
 
-def _put(cell, value: object, col: Column) -> None:
+def put(cell, value: object, col: Column) -> None:
+    """Write ``value`` into ``cell`` with its column's style: unlocked (unless the field is locked) and
+    its number format, so a cell written by the tool is edited like any other; text stays text."""
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -458,6 +496,27 @@ def _put(cell, value: object, col: Column) -> None:
         cell.number_format = _FORMATS[col.kind]
     if not col.locked:
         cell.protection = _UNLOCKED
+
+
+def prepare_cell(cell, col: Column) -> None:
+    """Give a cell the tool creates (to comment or highlight it) its column's style and protection."""
+    cell.number_format = _FORMATS.get(col.kind, "General")
+    if not col.locked:
+        cell.protection = _UNLOCKED
+
+
+def section_cell(ws: Worksheet, fields: Sheet, key: str):
+    """The value cell of field ``key`` in the template's fields sheet."""
+    return _section_cell(ws, fields, key)
+
+
+def extend_rows(ws: Worksheet, sheet: Sheet, config: Config, last_row: int) -> None:
+    """Validations and derived formulas down to ``last_row`` when data goes beyond the prepared rows."""
+    last_prepared = FIRST_DATA_ROW + max(sheet.prepared_rows, 1) - 1
+    if last_row > last_prepared:
+        _write_derived(ws, sheet, config, last_prepared + 1, last_row)
+    if last_row > LAST_VALIDATED_ROW:
+        add_validations(ws, sheet, config, LAST_VALIDATED_ROW + 1, last_row)
 
 
 def template_version(wb: openpyxl.Workbook, spec: Spec) -> str:

@@ -17,7 +17,10 @@ from convention_xlsx.cli import main
 from convention_xlsx.config import load_config
 from convention_xlsx.consolidate import consolidate_folder
 from convention_xlsx.indicators import compute
-from convention_xlsx.returns import SUFFIX, TO_FIX
+from convention_xlsx.returns import SUFFIX
+from convention_xlsx.spec import default_spec
+
+TO_FIX = default_spec().return_sheet
 
 
 @pytest.fixture
@@ -76,7 +79,7 @@ def test_returns_annotate_the_faulty_workbooks(run):
         assert words in actions[ref].comment.text, ref
         assert actions[ref].fill.fgColor.rgb.endswith("F4B6B6")
     assert "Rencontre quartier arrivants" in actions["C3"].comment.text
-    listed = [(r[1], r[2]) for r in wb[TO_FIX].iter_rows(min_row=5, values_only=True)]
+    listed = [(r[1], r[2]) for r in wb[TO_FIX].iter_rows(min_row=8, values_only=True)]
     assert ("Actions", "C3") in listed
     link = next(c for c in wb[TO_FIX]["C"] if c.value == "C3")
     assert link.hyperlink.location == "'Actions'!C3"

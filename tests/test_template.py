@@ -96,16 +96,30 @@ def readme_text(wb) -> str:
 
 
 def expected_values(config, col) -> list[str]:
-    return sorted(config.referentiel.codes) if col.kind is Kind.ESTABLISHMENT else list(col.allowed)
+    """What a dropdown offers: « CODE · Nom » for an establishment (sorted by code), else the choices."""
+    if col.kind is Kind.ESTABLISHMENT:
+        return [f"{e.code} · {e.name}" for e in sorted(config.referentiel.establishments, key=lambda e: e.code)]
+    return list(col.allowed)
 
 
 # --------------------------------------------------------------------------- structure
 
 
 def test_sheets_in_schema_order_with_hidden_lists(blank):
-    assert blank.sheetnames == [s.name for s in SPEC.sheets] + [SPEC.lists_sheet]
+    assert blank.sheetnames == [s.name for s in SPEC.sheets] + [SPEC.referentiel_sheet, SPEC.lists_sheet]
     assert blank[SPEC.lists_sheet].sheet_state == "hidden"
-    assert all(blank[s.name].sheet_state == "visible" for s in SPEC.sheets)
+    assert all(blank[name].sheet_state == "visible" for name in [s.name for s in SPEC.sheets] + [SPEC.referentiel_sheet])
+
+
+def test_a_visible_list_of_establishments_by_disp(blank, config):
+    ws = blank[SPEC.referentiel_sheet]
+    rows = list(ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+    assert len(rows) == len(config.referentiel)
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # by DISP
+    assert all(r[0] == config.referentiel[r[1]].disp and r[2] == config.referentiel[r[1]].name for r in rows)
+    assert ws.protection.sheet and ws.print_title_rows
+    help_texts = [c.help for s in SPEC.table_sheets for c in s.columns if c.kind is Kind.ESTABLISHMENT]
+    assert all(SPEC.referentiel_sheet in text and "masquée" not in text for text in help_texts)
 
 
 @pytest.mark.parametrize(("sheet", "col"), TABLE_COLUMNS, ids=IDS)
@@ -129,7 +143,9 @@ def test_dropdown_at_first_data_row_offers_the_schema_values(blank, config, shee
     lists = [dv for dv in validations_at(ws, FIRST_DATA_ROW, index) if dv.type == "list"]
     assert len(lists) == 1
     dv = lists[0]
-    assert dv.showErrorMessage and dv.errorStyle == "stop" and dv.error and dv.errorTitle
+    # A code typed by hand is accepted (a warning) where the dropdown writes « CODE · Nom ».
+    style = "warning" if col.kind is Kind.ESTABLISHMENT else "stop"
+    assert dv.showErrorMessage and dv.errorStyle == style and dv.error and dv.errorTitle
     assert SPEC.lists_sheet in dv.formula1
     assert list_values(blank, dv.formula1) == expected_values(config, col)
     last = FIRST_DATA_ROW + sheet.prepared_rows - 1
@@ -182,8 +198,8 @@ def test_derived_establishment_name_formula_on_every_prepared_row(blank, config)
     for row in (FIRST_DATA_ROW, FIRST_DATA_ROW + sheet.prepared_rows - 1):
         formula = ws.cell(row, name).value
         assert formula.startswith("=") and "VLOOKUP" in formula and "IFERROR" in formula
-        assert f"${code}{row}" in formula and SPEC.lists_sheet in formula
-        assert ws.cell(row, name).protection.locked
+        assert f"${code}{row}" in formula and SPEC.lists_sheet in formula and '" · "' in formula
+        assert not ws.cell(row, name).protection.locked  # a protected sheet sorts only unlocked cells
 
 
 def test_headers_locked_data_columns_editable(blank):
@@ -194,7 +210,7 @@ def test_headers_locked_data_columns_editable(blank):
         assert ws.protection.autoFilter is False
         for col in sheet.columns:
             letter = openpyxl.utils.get_column_letter(header_column(ws, col.label))
-            assert ws.column_dimensions[letter].protection.locked is col.derived, col.label
+            assert ws.column_dimensions[letter].protection.locked is False, col.label  # sortable
             assert ws.column_dimensions[letter].width == col.width
 
 
