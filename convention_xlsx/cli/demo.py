@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import time
 from pathlib import Path
 
 import click
 
 from ..errors import describe_os_error
 from . import main
-from .options import config_option, open_config, refuse_inside, resolve_arrete, writing
+from .options import config_option, open_config, refuse_inside, resolve_arrete
 from .printing import echo_counts, progress_bar
 
 DEMO_DIR = Path("sorties") / "demo"
@@ -23,10 +22,6 @@ KIND_LABELS = {
     "mandat": "mandat qui finit avant de commencer",
 }
 SHOWN = 5
-DEMO_HISTORY = "historique_demo.sqlite"
-"""The demo's own history, apart from the référent's real ``historique.sqlite``: each past quarter end
-is reconstructed from the same consolidated tables (see docs/historique.md), then the arrêté month is
-recorded as a monthly run would."""
 
 
 @main.command("demo")
@@ -53,53 +48,34 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     nombres négatifs…), une section en retard, une section manquante et une section qui
     a envoyé deux fois son classeur. Aucune personne réelle, jamais une personne détenue.
     """
-    from ..demo import plan_demo
-    from ..demo.files import DemoError, clear_previous, write_config, write_workbooks
-    from ..history import backfill
-    from ..run import RunError, RunOptions, consolidate_step, publish
+    from ..demo.files import DemoError
+    from ..demo.run import run_demo
+    from ..run import RunError
 
     refuse_inside(output, inputs, "-o", "le tableau de bord")
     base = open_config(config_path)
     today = dt.date.today()
-    resolve_arrete(None, base, today)  # the convention must have started: a French usage error otherwise
-    config_file = inputs.parent / "convention.toml"
-    started = time.perf_counter()
-    plan = plan_demo(base, seed=graine, sections=sections, today=today)
+    _, note = resolve_arrete(None, base, today)  # the convention must have started: a French usage error otherwise
     try:
-        clear_previous(inputs, config_file)
-        config = write_config(plan, base, config_file)
-        with progress_bar(quiet, "Écriture des classeurs") as progress:
-            write_workbooks(plan, inputs, config, progress=progress)
-    except DemoError as err:
+        with progress_bar(quiet, "Écriture des classeurs") as writing_bar, progress_bar(quiet) as reading_bar:
+            result = run_demo(base, inputs, output, seed=graine, sections=sections, today=today,
+                              writing=writing_bar, reading=reading_bar)
+    except (DemoError, RunError) as err:
         raise click.ClickException(str(err)) from err
     except OSError as err:
         raise click.ClickException(f"Impossible d'écrire la démonstration dans {inputs} : "
                                    f"{describe_os_error(err)}.") from err
-    written = time.perf_counter() - started
-    click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en {written:.0f} s "
-               f"(graine {graine}, {len(plan.expected)} sections attendues, configuration {config_file}).")
-
-    arrete, note = resolve_arrete(None, config, today)
+    plan, report = result.plan, result.month.consolidation.report
+    click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en "
+               f"{result.seconds['ecriture']:.0f} s (graine {graine}, {len(plan.expected)} sections attendues, "
+               f"configuration {result.config_file}).")
     if note:
         click.echo(note)
-    db = output.parent / DEMO_HISTORY
-    options = RunOptions(output=output, arrete=arrete, today=today, history=db, carry_observations=False)
-    with progress_bar(quiet) as progress:
-        result = consolidate_step(inputs, config, options, progress)
-    cons = result.consolidation
-    with writing(db):
-        db.unlink(missing_ok=True)
-        backfill(db, cons)
-    try:
-        publish(result, options)
-    except RunError as err:
-        raise click.ClickException(str(err)) from err
-    report = cons.report
     _echo_summary(plan, report)
     echo_counts(report)
-    click.echo(f"Tableau de bord écrit : {output} (arrêté au {arrete:%d/%m/%Y}, "
-               f"{time.perf_counter() - started:.0f} s en tout).")
-    click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {config_file}")
+    click.echo(f"Tableau de bord écrit : {output} (arrêté au {result.month.consolidation.arrete:%d/%m/%Y}, "
+               f"{result.seconds['total']:.0f} s en tout).")
+    click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {result.config_file}")
 
 
 def _echo_summary(plan, report) -> None:

@@ -79,15 +79,18 @@ def progress_bar(quiet: bool, label: str = "Lecture des classeurs") -> Iterator[
             bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
             bar.__enter__()
             state["bar"], state["done"] = bar, 0
-        if bar is not None:
+        if bar is not None and not state.get("closed"):
             bar.update(done - state["done"])
             state["done"] = done
+            if done >= total:  # finished: its line is done before another bar starts
+                bar.__exit__(None, None, None)
+                state["closed"] = True
 
     try:
         yield update
     finally:
         bar = state.get("bar")
-        if bar is not None:
+        if bar is not None and not state.get("closed"):
             bar.__exit__(None, None, None)
 
 
