@@ -46,6 +46,9 @@ _CODES = (
     CodeInfo("section-en-double", W, "fichier",
              "La même section a envoyé plusieurs classeurs : seul le plus récent est retenu."),
     CodeInfo("section-non-attendue", W, "fichier", "Section absente de la configuration."),
+    CodeInfo("section-par-expediteur", W, "fichier",
+             "La feuille « Section » ne désigne pas une section attendue : le classeur est attribué à la section "
+             "dont le courriel configuré est celui de son expéditeur."),
     CodeInfo("version-modele", W, "fichier", "Le classeur vient d'une autre version du modèle."),
     # Structure of a sheet.
     CodeInfo("feuille-manquante", W, "feuille", "Une feuille du modèle est absente du classeur."),

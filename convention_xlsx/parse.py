@@ -12,7 +12,7 @@ Pure: no file access, picklable inputs and outputs (it can run in the reading po
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from . import normalize as norm
@@ -33,6 +33,9 @@ class Context:
 
     referentiel: Referentiel
     period: Period
+    senders: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    """sha256 of a collected file → (association, section, sender's address) of the one expected section
+    whose contact sent it: the section a workbook is attributed to when its « Section » sheet names none."""
 
 
 @dataclass
@@ -153,25 +156,32 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
         return value, ref, schema.SECTION.column(key).label
 
     def reject(ref: str, label: str, message: str, value: object = None, suggestion: str = "") -> None:
+        sender = ctx.senders.get(raw.info.sha256)
+        if sender:  # the workbook goes to the one expected section whose contact sent it, with a warning
+            out.association, out.section = sender[0], sender[1]
+            add("section-par-expediteur", sheet=sheet, cell=ref, column=label,
+                value="" if value is None else str(value), message=by_sender(message, *sender))
+            return
         out.rejected = True
         add("section-invalide", sheet=sheet, cell=ref, column=label,
             value="" if value is None else str(value), message=message, suggestion=suggestion)
 
     assoc_raw, ref, label = field("association")
     choices = " ou ".join(schema.ASSOCIATIONS)
-    if norm.is_blank(assoc_raw):
-        return reject(ref, label, f"L'association n'est pas indiquée dans la feuille « {sheet} » : choisissez "
-                      f"{choices}.")
-    assoc = norm.to_choice(assoc_raw, schema.ASSOCIATIONS)
-    if isinstance(assoc, norm.Problem):
-        return reject(ref, label, f"Association « {assoc_raw} » inconnue : choisissez {choices}.", assoc_raw,
-                      assoc.suggestion)
-    out.association = assoc
-    name_raw, ref, label = field("section_name")
-    if norm.is_blank(name_raw):
-        return reject(ref, label, f"« {label} » est vide dans la feuille « {sheet} » : saisissez-le "
-                      "(« National » pour le siège).")
-    out.section = norm.to_text(name_raw)
+    name_raw, name_ref, name_label = field("section_name")
+    assoc = None if norm.is_blank(assoc_raw) else norm.to_choice(assoc_raw, schema.ASSOCIATIONS)
+    if assoc is None:
+        reject(ref, label, f"L'association n'est pas indiquée dans la feuille « {sheet} » : choisissez {choices}.")
+    elif isinstance(assoc, norm.Problem):
+        reject(ref, label, f"Association « {assoc_raw} » inconnue : choisissez {choices}.", assoc_raw,
+               assoc.suggestion)
+    elif norm.is_blank(name_raw):
+        reject(name_ref, name_label, f"« {name_label} » est vide dans la feuille « {sheet} » : saisissez-le "
+               "(« National » pour le siège).")
+    else:
+        out.association, out.section = assoc, norm.to_text(name_raw)
+    if out.rejected:
+        return None
     email_raw, ref, label = field("email")
     if not norm.is_blank(email_raw):
         out.email = norm.to_text(email_raw)
@@ -200,6 +210,12 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
             f"(actuelle : {schema.TEMPLATE_VERSION}) : il est lu, mais envoyez le nouveau modèle à la "
             "section.")
     return None
+
+
+def by_sender(problem: str, association: str, section: str, address: str) -> str:
+    """The message of ``section-par-expediteur``: what was wrong, and which section the workbook went to."""
+    return (f"{problem} Le classeur est attribué à la section {association} « {section} », car il a été envoyé "
+            f"par son adresse ({address}) : corrigez la feuille « {schema.SECTION.name} ».")
 
 
 # --- tables -------------------------------------------------------------------------------------

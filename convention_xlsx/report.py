@@ -35,6 +35,10 @@ class FileRecord:
     rows_read: int = 0
     rows_consolidated: int = 0
     rows_rejected: int = 0
+    sender: str = ""
+    """For a file collected from the mailbox (``collecter``): the message's sender, date and subject."""
+    received: dt.datetime | None = None
+    subject: str = ""
 
 
 @dataclass
