@@ -28,7 +28,8 @@ def collecter(dossier: Path, since: dt.date | None, quiet: bool, config_path: Pa
     (aucun message marqué lu, déplacé ni supprimé) ; les autres pièces jointes
     sont ignorées, et aucun nom de pièce jointe ne peut écrire hors de DOSSIER.
     L'expéditeur, la date et l'objet de chaque classeur sont notés dans
-    DOSSIER/.collecte.json : « consolider » les reprend dans le manifeste. Le mot
+    DOSSIER/.collecte.json : la commande consolider les reprend dans le
+    manifeste. Le mot
     de passe est demandé, ou lu dans la variable
     CONVENTION_XLSX_MOT_DE_PASSE_COURRIEL (jamais sur la ligne de commande).
     """

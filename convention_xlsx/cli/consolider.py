@@ -41,7 +41,7 @@ def default_output(arrete: dt.date, edition: str = "complete") -> Path:
               "et au plus aujourd'hui (par défaut aujourd'hui, ou la fin de la convention si elle est passée).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Écrire aussi le rapport (comptes, anomalies, état de chaque section et son retour) en JSON "
-              "dans ce fichier (voir docs/rapport.md) : « envoyer » le lit.")
+              "dans ce fichier (voir docs/rapport.md), que lit la commande envoyer.")
 @click.option("--retours", "returns_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Écrire dans ce dossier, hors de DOSSIER, pour chaque classeur en anomalie, une copie "
               "annotée à renvoyer à la section.")

@@ -20,13 +20,13 @@ from .printing import progress_bar
 def envoyer(rapport: Path, essai: bool, quiet: bool, config_path: Path | None) -> None:
     """Envoyer à chaque section son retour annoté et ses relances, d'après RAPPORT.
 
-    RAPPORT est le JSON de « consolider --retours RETOURS --json RAPPORT ». Chaque
+    RAPPORT est le JSON écrit par consolider --retours RETOURS --json RAPPORT. Chaque
     section qui a un retour le reçoit en pièce jointe avec la liste de ce qu'il
     faut corriger ; une section en retard ou manquante reçoit une relance ; les
     deux en un seul message s'il le faut. L'adresse est toujours le courriel de
     la section dans la configuration. Chaque message est aussi écrit en .eml
     dans le dossier RAPPORT_courriels à côté du rapport. Ce qui est parti est
-    noté dans envois.sqlite à côté du rapport : un second « envoyer » ne renvoie
+    noté dans envois.sqlite à côté du rapport : relancer la commande ne renvoie
     rien, et après une coupure seuls les messages non partis sont envoyés. Le mot
     de passe est demandé, ou lu dans la variable
     CONVENTION_XLSX_MOT_DE_PASSE_COURRIEL. Code de sortie : 0 si tout est
