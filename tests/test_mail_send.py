@@ -224,7 +224,8 @@ def test_a_long_list_stops_at_fifteen_lines_and_a_late_section_gets_the_date_of_
     text = body(late, config, dt.date(2024, 1, 10))
     assert text.count("\n  - ") == MAX_LINES
     assert "… et 5 autres, voir la feuille « À corriger » du classeur joint." in text
-    assert "20 points à revoir, dont 20 erreurs" in text
+    assert "nous avons relevé 20 points à revoir :" in text
+    assert "Parmi ces points, 20 erreurs : tant qu'une erreur n'est pas corrigée, la ligne concernée n'est pas comptée" in text
     assert "est à jour au 17 août 2023" in text
     assert f"avant le {config.report_day} février 2024" in text
     assert subject(late, config).endswith("votre classeur à corriger et à mettre à jour (12/2023)")

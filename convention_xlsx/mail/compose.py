@@ -90,17 +90,18 @@ def _return_text(outgoing: Outgoing, arrete: str) -> str:
     findings = sorted(outgoing.findings, key=lambda f: f.get("gravite") != "erreur")
     errors = sum(1 for f in findings if f.get("gravite") == "erreur")
     count = len(findings)
-    intro = (f"Merci pour le classeur de la section {outgoing.section} ({outgoing.association}). En le relisant "
-             f"pour le tableau de bord arrêté au {arrete}, nous avons relevé "
-             + (f"{count} point{'s' if count > 1 else ''} à revoir" if count else "quelques points à revoir"))
-    if errors:
-        intro += (f", dont {errors} erreur{'s' if errors > 1 else ''} : les lignes concernées ne sont pas comptées "
-                  "tant qu'elles ne sont pas corrigées")
-    lines = [intro + " :" if findings else intro + "."]
+    found = f"{count} point{'s' if count > 1 else ''} à revoir" if count else "quelques points à revoir"
+    lines = [f"Merci pour le classeur de la section {outgoing.section} ({outgoing.association}). En le relisant "
+             f"pour le tableau de bord arrêté au {arrete}, nous avons relevé {found}" + (" :" if findings else ".")]
     for finding in findings[:MAX_LINES]:
         lines.append("  - " + finding_line(finding))
     if count > MAX_LINES:
         lines.append(f"  … et {count - MAX_LINES} autres, voir la feuille « {TO_FIX} » du classeur joint.")
+    if errors:
+        lines.append("")
+        plural = "s" if errors > 1 else ""
+        lines.append(f"Parmi ces points, {errors} erreur{plural} : tant qu'une erreur n'est pas corrigée, la ligne "
+                     "concernée n'est pas comptée dans le tableau de bord.")
     if outgoing.whole_workbook:
         keep = (f"Le classeur joint est le vôtre, annoté : chaque cellule à revoir est surlignée et porte un "
                 f"commentaire, et la feuille « {TO_FIX} » les reprend toutes. C'est ce fichier qu'il faut garder : "
