@@ -146,6 +146,27 @@ def test_oversized_and_malformed_messages_do_not_stop_the_collection(mailbox, co
     assert any("gros.xlsx" in note and "limite" in note for note in result.notes)
 
 
+def test_a_message_too_big_is_not_even_downloaded(mailbox, config_file, books, tmp_path):
+    mailbox.append(message_with(FRESNES, "énorme", [("enorme.xlsx", books["fresnes"])]))
+    target = tmp_path / "entrees"
+    result = collect(settings_for(config_file), PASSWORD, target, limits=CollectLimits(max_message_bytes=1000))
+    assert result.saved == [] and result.too_large == 1
+    assert any("au-delà de la limite" in note for note in result.notes)
+
+
+def test_raw_eight_bit_headers_are_kept_readable(mailbox, config_file, books, tmp_path):
+    raw = message_with(NANTERRE, "placeholder-subject", [("placeholder.xlsx", books["nanterre"])]).as_bytes()
+    raw = raw.replace(b"placeholder-subject", b"Classeur de d\xe9cembre").replace(
+        b'filename="placeholder.xlsx"', b'filename="r\xe9sum\xe9.xlsx"')
+    mailbox.append(raw)
+    target = tmp_path / "entrees"
+    result = collect(settings_for(config_file), PASSWORD, target)
+    [saved] = result.saved
+    assert saved.record.name.startswith("r") and saved.record.name.endswith("sum\ufffd.xlsx")
+    entry = read_log(target).entries[0]  # the log is valid UTF-8 JSON, whatever the message held
+    assert entry.subject.startswith("Classeur de d") and entry.address == NANTERRE
+
+
 def test_since_looks_only_at_recent_messages(mailbox, config_file, books, tmp_path):
     mailbox.append(message_with(NANTERRE, "ancien", [("ancien.xlsx", books["nanterre"])]),
                    when=dt.datetime(2023, 10, 3, 9, 0).astimezone())

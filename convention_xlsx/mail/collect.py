@@ -31,7 +31,7 @@ from ..atomic import atomic_path
 from ..reading.limits import DEFAULT_LIMITS, MIB
 from . import MailError
 from .collection_log import CollectedFile, read_log, write_log
-from .names import safe_name, spreadsheet_extension
+from .names import readable, safe_name, spreadsheet_extension
 from .servers import explain, imap_session
 from .settings import MailSettings, plain_address
 
@@ -189,7 +189,7 @@ def spreadsheet_attachments(message: EmailMessage, max_bytes: int) -> Extracted:
             if filename or disposition == "attachment":
                 out.others += 1
             continue
-        shown = filename or "(sans nom)"
+        shown = readable(filename) or "(sans nom)"
         encoded = part.get_payload()
         estimate = len(encoded) * 3 // 4 if isinstance(encoded, str) else 0
         data = None if estimate > max_bytes * 1.1 else part.get_payload(decode=True)
@@ -201,7 +201,7 @@ def spreadsheet_attachments(message: EmailMessage, max_bytes: int) -> Extracted:
         if not data:
             out.notes.append(f"pièce jointe « {shown} » vide : ignorée.")
             continue
-        out.spreadsheets.append(Attachment(filename or "", extension, data))
+        out.spreadsheets.append(Attachment(readable(filename or ""), extension, data))
     return out
 
 
@@ -224,7 +224,7 @@ def _headers(message: EmailMessage) -> tuple[str, str, dt.datetime | None, str, 
             value = message.get(name)
         except Exception:
             return ""
-        return " ".join(str(value).split()) if value is not None else ""
+        return readable(" ".join(str(value).split()))[:500] if value is not None else ""
 
     sender = text("From")
     address = ""

@@ -8,7 +8,7 @@ collected file renamed or moved into a subfolder keeps its provenance.
 
 The format (UTF-8 JSON)::
 
-    {"version": 1, "fichiers": [{"fichier": "ANVP_nanterre.xlsx", "sha256": "…",
+    {"version": 1, "fichiers": [{"fichier": "section_nanterre.xlsx", "sha256": "…",
       "expediteur": "Jeanne Dupont <anvp.nanterre@exemple.org>", "adresse": "anvp.nanterre@exemple.org",
       "date": "2023-12-02T10:31:00+01:00", "objet": "Notre classeur de décembre",
       "message_id": "<…>", "collecte_le": "2023-12-03T09:00:00+01:00"}]}

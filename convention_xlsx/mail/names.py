@@ -55,8 +55,14 @@ def safe_name(filename: str | None, extension: str, taken: Set[str] = frozenset(
     return candidate
 
 
+def readable(text: str) -> str:
+    """``text`` without the undecodable bytes a malformed header leaves (lone surrogates), which no
+    file name or UTF-8 file could hold: each becomes ``?``."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _clean_stem(filename: str, extension: str) -> str:
-    name = unicodedata.normalize("NFC", filename).replace("\x00", "")
+    name = unicodedata.normalize("NFC", readable(filename)).replace("\x00", "")
     name = re.split(r"[/\\]", name)[-1]  # the last component only: no folder, no drive, no ..
     name = _FORBIDDEN.sub("_", name)
     name = _SPACES.sub(" ", name).strip()
