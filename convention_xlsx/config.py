@@ -140,6 +140,8 @@ class Config:
     """The section workbook's description (``[convention] classeur``)."""
     source: str = ""
     extra: dict = field(default_factory=dict)
+    """The tables of the file this module does not read (``[courriel]``…), as TOML gave them, for the
+    modules that own them (see :mod:`convention_xlsx.mail.settings`)."""
 
     def in_period(self, day: dt.date) -> bool:
         return self.period_start <= day <= self.period_end
@@ -222,7 +224,11 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
         referentiel=referentiel,
         spec=spec,
         source=source,
+        extra={k: v for k, v in data.items() if k not in _READ_HERE},
     )
+
+
+_READ_HERE = ("convention", "referents", "seuils", "sections")
 
 
 _TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")

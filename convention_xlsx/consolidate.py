@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 from . import normalize as norm
 from .config import Config, section_key
 from .findings import Finding
+from .mail.provenance import Provenance, annotate, attribute_unexpected, load_provenance
 from .parse import Context, ParsedWorkbook, parse_workbook
 from .reading.limits import DEFAULT_LIMITS, Limits
 from .reading.model import FileInfo, RawWorkbook, ReadFailure
@@ -91,14 +92,15 @@ def consolidate_folder(
     today = today or dt.date.today()
     arrete = arrete or default_arrete(config, today)[0]
     candidates, skipped = list_inputs(folder)
-    reader = functools.partial(read_and_parse, parse_context(config, today, arrete))
+    provenance = load_provenance(folder, config)
+    reader = functools.partial(read_and_parse, parse_context(config, today, arrete, provenance.senders))
     outcomes = read_many(candidates, root=folder, password=password, progress=progress, reader=reader)
     skipped_records = [
         FileRecord(path=p.relative_to(folder).as_posix(), status=IGNORED,
                    reason="fichier temporaire, de verrouillage ou caché")
         for p in skipped
     ]
-    cons = consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records)
+    cons = consolidate(outcomes, config, arrete=arrete, today=today, skipped=skipped_records, provenance=provenance)
     cons.source_dir = folder.resolve()
     return cons
 
@@ -111,8 +113,9 @@ def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | 
     return outcome if isinstance(outcome, ReadFailure) else parse_workbook(outcome, ctx)
 
 
-def parse_context(config: Config, today: dt.date, arrete: dt.date) -> Context:
-    return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec)
+def parse_context(config: Config, today: dt.date, arrete: dt.date, senders: Mapping | None = None) -> Context:
+    return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec,
+                   senders or {})
 
 
 def consolidate(
@@ -122,10 +125,13 @@ def consolidate(
     arrete: dt.date,
     today: dt.date,
     skipped: Sequence[FileRecord] = (),
+    provenance: Provenance | None = None,
 ) -> Consolidation:
     """Parse, validate and consolidate workbooks already read (pure: no file access); a
-    workbook already parsed (by :func:`read_and_parse`) is taken as it is."""
-    ctx = parse_context(config, today, arrete)
+    workbook already parsed (by :func:`read_and_parse`) is taken as it is. ``provenance``: what
+    the collection log says of the files (sender, date, subject; the sender's section)."""
+    provenance = provenance or Provenance()
+    ctx = parse_context(config, today, arrete, provenance.senders)
     report = Report(files=list(skipped))
     parsed: list[ParsedWorkbook] = []
     for outcome in outcomes:
@@ -134,6 +140,7 @@ def consolidate(
             report.findings.append(Finding(code=outcome.code, file=outcome.info.path, message=outcome.reason))
             continue
         result = outcome if isinstance(outcome, ParsedWorkbook) else parse_workbook(outcome, ctx)
+        attribute_unexpected(result, config, provenance)
         parsed.append(result)
     retained = _drop_older_sends(parsed, report, config.spec.section.name)
     retained_ids = {id(p) for p in retained}
@@ -148,6 +155,7 @@ def consolidate(
         report.files.append(record)
         if id(p) in retained_ids:
             report.findings.extend(p.findings)
+    annotate(report.files, provenance)
     cons = Consolidation(config=config, arrete=arrete, today=today, report=report)
     keep = [p for p in retained if not p.rejected]
     for p in keep:

@@ -48,6 +48,9 @@ _CODES = (
     CodeInfo("section-en-double", W, "fichier",
              "La même section a envoyé plusieurs classeurs : seul le plus récent est retenu."),
     CodeInfo("section-non-attendue", W, "fichier", "Section absente de la configuration."),
+    CodeInfo("section-par-expediteur", W, "fichier",
+             "La feuille « Section » ne désigne pas une section attendue : le classeur est attribué à la section "
+             "dont le courriel configuré est celui de son expéditeur."),
     CodeInfo("version-modele", W, "fichier",
              "Le classeur vient d'une version antérieure du modèle : il est lu à travers les changements déclarés."),
     CodeInfo("version-modele-inconnue", W, "fichier",

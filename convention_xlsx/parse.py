@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from . import normalize as norm
@@ -35,6 +35,9 @@ class Context:
     referentiel: Referentiel
     period: Period
     spec: Spec
+    senders: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    """sha256 of a collected file → (association, section, sender's address) of the one expected section
+    whose contact sent it: the section a workbook is attributed to when its « Section » sheet names none."""
 
 
 @dataclass
@@ -216,6 +219,12 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
         return value, ref, fields.column(key).label
 
     def reject(ref: str, label: str, message: str, value: object = None, suggestion: str = "") -> None:
+        sender = ctx.senders.get(raw.info.sha256)
+        if sender:  # the workbook goes to the one expected section whose contact sent it, with a warning
+            out.association, out.section = sender[0], sender[1]
+            add("section-par-expediteur", sheet=sheet, cell=ref, column=label,
+                value=norm.as_typed(value), message=by_sender(message, *sender, sheet=sheet))
+            return
         out.rejected = True
         add("section-invalide", sheet=sheet, cell=ref, column=label, value=norm.as_typed(value),
             message=message, suggestion=suggestion)
@@ -225,22 +234,19 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
     out.template_version = version or raw.properties.get(label, "")
     assoc_raw, ref, label = field("association")
     choices = " ou ".join(spec.party_names)
-    if norm.is_blank(assoc_raw):
+    name_raw, name_ref, name_label = field("section_name")
+    assoc = None if norm.is_blank(assoc_raw) else norm.to_choice(assoc_raw, spec.party_names)
+    if assoc is None:
         reject(ref, label, f"« {label} » est vide dans la feuille « {sheet} » : choisissez {choices} dans la "
                "liste. Sans elle, rien de ce classeur ne peut être repris.")
+    elif isinstance(assoc, norm.Problem):
+        reject(ref, label, f"Association « {norm.as_typed(assoc_raw)} » inconnue : choisissez {choices}.",
+               assoc_raw, assoc.suggestion)
+    elif norm.is_blank(name_raw):
+        reject(name_ref, name_label, f"« {name_label} » est vide dans la feuille « {sheet} » : saisissez le nom de "
+               "votre section (« National » pour le siège). Sans lui, rien de ce classeur ne peut être repris.")
     else:
-        assoc = norm.to_choice(assoc_raw, spec.party_names)
-        if isinstance(assoc, norm.Problem):
-            reject(ref, label, f"Association « {norm.as_typed(assoc_raw)} » inconnue : choisissez {choices}.",
-                   assoc_raw, assoc.suggestion)
-        else:
-            out.association = assoc
-    name_raw, ref, label = field("section_name")
-    if norm.is_blank(name_raw):
-        reject(ref, label, f"« {label} » est vide dans la feuille « {sheet} » : saisissez le nom de votre section "
-               "(« National » pour le siège). Sans lui, rien de ce classeur ne peut être repris.")
-    else:
-        out.section = norm.to_text(name_raw)
+        out.association, out.section = assoc, norm.to_text(name_raw)
     if out.rejected:
         return
     if fields.has("email"):
@@ -263,6 +269,12 @@ def _read_section(raw_sheet: RawSheet, raw: RawWorkbook, ctx: Context, out: Pars
         add("champ-section-manquant", sheet=sheet, cell=ref, column=label, value=norm.as_typed(updated_raw),
             message=f"« {label} » {what} : saisissez la date du jour au format jj/mm/aaaa (par exemple "
             f"{ctx.period.today:%d/%m/%Y}). En attendant, la date du fichier est utilisée.")
+
+
+def by_sender(problem: str, association: str, section: str, address: str, sheet: str = "Section") -> str:
+    """The message of ``section-par-expediteur``: what was wrong, and which section the workbook went to."""
+    return (f"{problem} Le classeur est attribué à la section {association} « {section} », car il a été envoyé "
+            f"par son adresse ({address}) : corrigez la feuille « {sheet} ».")
 
 
 def _adder(out: ParsedWorkbook) -> Callable[..., None]:

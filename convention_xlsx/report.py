@@ -37,6 +37,10 @@ class FileRecord:
     rows_rejected: int = 0
     values_left_out: int = 0
     """Values in error left out of rows that were consolidated (« a value, not the row »)."""
+    sender: str = ""
+    """For a file collected from the mailbox (``collecter``): the message's sender, date and subject."""
+    received: dt.datetime | None = None
+    subject: str = ""
 
 
 @dataclass

@@ -83,6 +83,18 @@ class MonthResult:
     """Seconds per stage: ``lecture`` (read and parse, in the pool), ``consolidation``, ``retours``,
     ``chiffres``, ``tableau``, ``historique``, ``pdf``."""
 
+    def to_json(self) -> dict:
+        """The JSON report of ``consolider --json`` (docs/rapport.md): the consolidation's report, the
+        date of arrêté, and ``sections``, the state of each section as « Suivi des envois » shows it
+        with its annotated return (the returns are known once :func:`publish` wrote them)."""
+        from .indicators.completeness import completeness, sections_report
+
+        cons = self.consolidation
+        table = self.figures.completeness if self.figures is not None else completeness(cons)
+        digests = {f.path: f.sha256 for f in cons.report.files}
+        return {"arrete": cons.arrete.isoformat(), **cons.report.to_json(),
+                "sections": sections_report(table, self.returns, digests)}
+
 
 def run_month(folder: Path, config: Config, options: RunOptions, progress: Progress | None = None) -> MonthResult:
     """The whole monthly run on the workbooks under ``folder``."""

@@ -28,6 +28,15 @@ PACKAGED_CONFIG = Path(convention_xlsx.__file__).parent / "data" / "convention.t
 REPO = Path(__file__).resolve().parents[1]
 
 
+def packaged_config_text() -> str:
+    """The shipped configuration's text with absolute paths to its référentiel and workbook description,
+    so that a copy written anywhere (a test's folder) reads the same files."""
+    data = PACKAGED_CONFIG.parent
+    return (PACKAGED_CONFIG.read_text("utf-8")
+            .replace('referentiel = "etablissements.csv"', f'referentiel = "{data / "etablissements.csv"}"')
+            .replace('classeur = "classeur.toml"', f'classeur = "{data / "classeur.toml"}"'))
+
+
 @pytest.fixture(scope="session")
 def config() -> Config:
     """The shipped configuration: period 2021–2023, the expected sections, 186 establishments."""

@@ -131,6 +131,7 @@ TRIGGERS: dict[str, Callable[[Path], list[Finding]]] = {
         _without(raw_workbook(), "Section"), ctx()).findings,
     "section-invalide": lambda tmp: parsed(association=None),
     "section-en-double": lambda tmp: _two_files({"updated": dt.date(2023, 11, 2)}, {}),
+    "section-par-expediteur": lambda tmp: _by_sender(tmp),
     "section-non-attendue": lambda tmp: consolidated(raw_workbook(section="Inconnue")),
     "version-modele": _older_version,
     "version-modele-inconnue": lambda tmp: parsed(extra_section={"template_version": "1999.9"}),
@@ -197,6 +198,13 @@ TRIGGERS: dict[str, Callable[[Path], list[Finding]]] = {
         {"sheets": {"Actions": ACTION + "| 01/03/2023 | CP-NANTERRE | Autre | ANVP |\n"}},
         {"section": "Fresnes", "sheets": {"Actions": ACTION + "| 01/03/2023 | CP-NANTERRE | Autre | ANVP |\n"}}),
 }
+
+
+def _by_sender(tmp: Path) -> list[Finding]:
+    config = cfg()
+    sent = Context(config.referentiel, Period(config.period_start, config.period_end, TODAY, ARRETE), config.spec,
+                   {"0" * 64: ("ANVP", "Nanterre", "anvp.nanterre@example.org")})
+    return parse_workbook(raw_workbook(association=None), sent).findings
 
 
 def _future() -> list[Finding]:

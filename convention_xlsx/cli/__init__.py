@@ -76,12 +76,14 @@ def main() -> None:
     Chaque section remplit un classeur standard (commande « modele »),
     le référent le valide (« valider ») et consolide chaque mois tous les
     classeurs en un tableau de bord pour les présidents (« consolider »).
+    « collecter » prend les classeurs reçus dans la messagerie du référent,
+    « envoyer » renvoie à chaque section son retour annoté et ses relances.
     « demo » montre toute la chaîne sur des données fictives.
     """
 
 
 def _register() -> None:
-    from . import consolider, demo, modele, valider  # noqa: F401  (each module adds its command to main)
+    from . import collecter, consolider, demo, envoyer, modele, valider  # noqa: F401  (each adds its command)
 
 
 _register()

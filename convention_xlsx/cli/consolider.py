@@ -40,7 +40,8 @@ def default_output(arrete: dt.date, edition: str = "complete") -> Path:
               help="Date d'arrêté des chiffres, AAAA-MM-JJ ou JJ/MM/AAAA, dans la période de la convention "
               "et au plus aujourd'hui (par défaut aujourd'hui, ou la fin de la convention si elle est passée).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Écrire aussi le rapport (comptes et anomalies) en JSON dans ce fichier.")
+              help="Écrire aussi le rapport (comptes, anomalies, état de chaque section et son retour) en JSON "
+              "dans ce fichier (voir docs/rapport.md), que lit la commande envoyer.")
 @click.option("--retours", "returns_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Écrire dans ce dossier, hors de DOSSIER, pour chaque classeur en anomalie, une copie "
               "annotée à renvoyer à la section.")
@@ -94,9 +95,6 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
     with progress_bar(quiet) as progress:
         result = consolidate_step(dossier, config, options, progress)
     report = result.consolidation.report
-    if json_path is not None:
-        with writing(json_path):
-            write_json(report, json_path)
     echo_report(report)
     try:
         publish(result, options)
@@ -107,5 +105,8 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
             click.echo(f"Attention : {line}", err=True)
         for line in result.notes:
             click.echo(line)
+        if json_path is not None:  # after the returns, whose paths it gives (even when the run stopped)
+            with writing(json_path):
+                write_json(result.to_json(), json_path)
     if strict and not report.valid:
         raise SystemExit(1)

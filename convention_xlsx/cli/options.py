@@ -163,3 +163,26 @@ def writing(path: Path) -> Iterator[None]:
         if err.errno == errno.EPIPE:  # standard output closed early (``| head``): click handles it
             raise
         raise click.ClickException(f"Impossible d'écrire {path} : {describe_os_error(err)}.") from err
+
+
+def mail_settings_from(config: Config):
+    """The ``[courriel]`` settings, a configuration problem being a French usage error (exit 2)."""
+    from ..mail.settings import MailConfigError, mail_settings
+
+    try:
+        return mail_settings(config)
+    except MailConfigError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def mail_password(user: str) -> str:
+    """The mailbox password: the environment variable, else a hidden prompt (never an option)."""
+    from ..mail import PASSWORD_ENV
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not sys.stdin or not sys.stdin.isatty():
+        raise click.UsageError(f"Donnez le mot de passe de la messagerie par la variable {PASSWORD_ENV} "
+                               "(aucune invite possible ici).")
+    return click.prompt(f"Mot de passe de la messagerie ({user})", hide_input=True, err=True)

@@ -56,9 +56,11 @@ def echo_counts(report: Report) -> None:
     )
 
 
-def write_json(report: Report, target: Path) -> None:
-    """``--json``: the report as the library returns it; ``-`` writes to standard output."""
-    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+def write_json(report: Report | dict, target: Path) -> None:
+    """``--json``: the report as the library returns it (a :class:`Report`, or the dict of
+    ``MonthResult.to_json``); ``-`` writes to standard output."""
+    data = report.to_json() if isinstance(report, Report) else report
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if str(target) == "-":
         sys.stdout.write(text)
     else:

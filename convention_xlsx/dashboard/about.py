@@ -88,7 +88,11 @@ def manifest_columns(spec: Spec) -> tuple[Col, ...]:
     Col("rows_read", "Lignes lues", "int", 9),
     Col("rows_consolidated", "Lignes consolidées", "int", 11),
     Col("rows_rejected", "Lignes rejetées", "int", 10),
+    Col("sender", "Expéditeur (courriel)", "text", 30),
+    Col("received", "Reçu le", "date", 11),
+    Col("subject", "Objet du courriel", "text", 30),
     )
+    # The last three columns are filled for the files ``collecter`` took from the mailbox.
 
 
 def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str, manifest: bool = True) -> None:

@@ -10,7 +10,9 @@ expected sections only: a section that did not report is never counted as zeros.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
@@ -115,6 +117,25 @@ def _row(association, section, establishments, email, state, f, note, reminder) 
         "rows_rejected": f.rows_rejected if f else None,
         "note": note, "reminder": reminder,
     }
+
+
+def sections_report(table: pd.DataFrame, returns: Mapping[str, Path], digests: Mapping[str, str]) -> list[dict]:
+    """The ``sections`` list of the JSON report: each row of ``table`` (the one « Suivi des envois »
+    shows) with the annotated return written for its file (``returns``: input file → return) and the
+    sha256 of that file (``digests``: input file → sha256)."""
+    out = []
+    for row in table.itertuples(index=False):
+        updated = row.updated if isinstance(row.updated, dt.date) else None
+        if isinstance(updated, dt.datetime):
+            updated = updated.date()
+        out.append({
+            "association": row.association, "section": row.section, "etat": row.state,
+            "courriel": row.email or None, "fichier": row.file or None,
+            "retour": str(Path(returns[row.file]).absolute()) if row.file in returns else None,
+            "mise_a_jour": updated.isoformat() if updated else None,
+            "empreinte": digests.get(row.file) if row.file else None,
+        })
+    return out
 
 
 def completeness_figures(table: pd.DataFrame) -> CompletenessFigures:

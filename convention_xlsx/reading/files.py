@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 _SKIPPED_PREFIXES = ("~$", ".~lock.", "._", ".")
+COLLECTION_LOG = ".collecte.json"
+"""The log ``collecter`` keeps in the folder (see :mod:`convention_xlsx.mail.collection_log`): not an
+input, and not worth an « ignoré » line in the manifest either."""
 
 
 def is_skipped_name(name: str) -> bool:
@@ -17,7 +20,8 @@ def list_inputs(folder: Path) -> tuple[list[Path], list[Path]]:
     """(candidates, skipped) below ``folder``, recursively, each sorted by relative path.
 
     Every regular file is a candidate whatever its extension (its format is sniffed when it is
-    read), except lock and hidden files and files inside hidden folders, which are skipped.
+    read), except lock and hidden files and files inside hidden folders, which are skipped, and the
+    collection log, which is left out of both lists.
     """
     folder = Path(folder)
     candidates: list[Path] = []
@@ -28,7 +32,7 @@ def list_inputs(folder: Path) -> tuple[list[Path], list[Path]]:
         hidden_here = any(part.startswith(".") for part in here.relative_to(folder).parts)
         for name in names:
             path = here / name
-            if not path.is_file():
+            if name == COLLECTION_LOG or not path.is_file():
                 continue
             (skipped if hidden_here or is_skipped_name(name) else candidates).append(path)
 
