@@ -38,21 +38,33 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Establishment:
+    """A site of the référentiel (a penitentiary establishment, a territory…) and the group it belongs to."""
+
     code: str
     name: str
-    type: str
-    commune: str
-    departement: str
-    disp: str
+    type: str = ""
+    commune: str = ""
+    departement: str = ""
+    group: str = ""
+    """The site's group (a DISP for penitentiary establishments, a region for territories)."""
+
+    @property
+    def disp(self) -> str:
+        return self.group
 
 
 @dataclass(frozen=True)
 class Referentiel:
-    """The penitentiary establishments, by code, in the file's order."""
+    """The sites (penitentiary establishments, territories…), by code, in the file's order.
+
+    ``site_label``/``group_label``: how the configuration names a site and its group (« établissement »,
+    « DISP »; « département », « région »)."""
 
     establishments: tuple[Establishment, ...]
     source: str = ""
     date: str = ""
+    site_label: str = "établissement"
+    group_label: str = "DISP"
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -196,9 +208,12 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
             "la fin après le début."
         )
     spec = _spec(conv.get("classeur"), base, source)
-    referentiel = load_referentiel(_referentiel_path(conv.get("referentiel"), base))
+    ref = _table(data, "referentiel", source)
+    group = str(ref.get("groupe", "disp"))
+    referentiel = load_referentiel(_referentiel_path(ref.get("fichier", conv.get("referentiel")), base), group)
     referentiel = Referentiel(
-        referentiel.establishments, referentiel.source, str(conv.get("date_referentiel", ""))
+        referentiel.establishments, referentiel.source, str(ref.get("date", conv.get("date_referentiel", ""))),
+        str(ref.get("libelle_site", "établissement")), str(ref.get("libelle_groupe", "DISP")),
     )
     thresholds = _table(data, "seuils", source)
     raw_sections = data.get("sections", [])
@@ -325,8 +340,9 @@ def _referentiel_path(name: str | None, base: Path | None) -> Path | None:
     return None
 
 
-def load_referentiel(path: Path | None = None) -> Referentiel:
-    """Read the establishments CSV (``code,nom,type,commune,departement,disp``)."""
+def load_referentiel(path: Path | None = None, group: str = "disp") -> Referentiel:
+    """Read the référentiel CSV: ``code,nom`` and the ``group`` column (``disp``), other columns optional
+    (``type``, ``commune``, ``departement``)."""
     if path is None:
         ref = resources.files("convention_xlsx").joinpath("data/etablissements.csv")
         text, source = ref.read_text("utf-8-sig"), "référentiel livré avec convention-xlsx"
@@ -338,15 +354,20 @@ def load_referentiel(path: Path | None = None) -> Referentiel:
         except UnicodeDecodeError as err:
             raise ConfigError(f"Le référentiel {path} n'est pas un texte UTF-8 : enregistrez-le en UTF-8.") from err
     rows = list(csv.DictReader(text.splitlines()))
-    needed = {"code", "nom", "type", "commune", "departement", "disp"}
+    needed = {"code", "nom", group}
     if not rows or not needed <= set(rows[0]):
         raise ConfigError(
-            f"Le référentiel {source} doit avoir les colonnes code,nom,type,commune,departement,disp."
+            f"Le référentiel {source} doit avoir au moins les colonnes code, nom et {group} (le groupe de chaque "
+            "site, voir [referentiel] groupe)."
         )
+
+    def cell(row: dict, key: str) -> str:
+        return (row.get(key) or "").strip()
+
     establishments = tuple(
-        Establishment(r["code"].strip(), r["nom"].strip(), r["type"].strip(), r["commune"].strip(),
-                      r["departement"].strip(), r["disp"].strip())
+        Establishment(cell(r, "code"), cell(r, "nom"), cell(r, "type"), cell(r, "commune"), cell(r, "departement"),
+                      cell(r, group))
         for r in rows
-        if r["code"].strip()
+        if cell(r, "code")
     )
     return Referentiel(establishments, source=source)

@@ -116,13 +116,13 @@ def _lookup_range(config: Config) -> str:
     return _abs_range(config.spec.lists_sheet, 1, len(config.referentiel), 2)
 
 
-REFERENTIEL_HEADERS = ("DISP", "Code", "Établissement", "Type", "Commune", "Département")
-
-
 def _write_referentiel(ws: Worksheet, config: Config) -> None:
-    """The établissements the dropdowns offer, by DISP then name: visible, printable, locked."""
+    """The sites the dropdowns offer, by group (DISP) then name: visible, printable, locked."""
+    ref = config.referentiel
+    headers = (ref.group_label, "Code", ref.site_label[:1].upper() + ref.site_label[1:], "Type", "Commune",
+               "Département")
     widths = (16, 22, 52, 8, 22, 14)
-    for index, (text, width) in enumerate(zip(REFERENTIEL_HEADERS, widths, strict=True), 1):
+    for index, (text, width) in enumerate(zip(headers, widths, strict=True), 1):
         cell = ws.cell(HEADER_ROW, index, text)
         cell.font, cell.fill = _WHITE_BOLD, _REQUIRED_FILL
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -132,7 +132,7 @@ def _write_referentiel(ws: Worksheet, config: Config) -> None:
             ws.cell(row, index, value)
     last = FIRST_DATA_ROW + len(ordered) - 1
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(REFERENTIEL_HEADERS))}{max(last, FIRST_DATA_ROW)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{max(last, FIRST_DATA_ROW)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _fit_width(ws, landscape=False)
     ws.protection.sheet = True
