@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .declaration import FILE as DASHBOARD_FILE
+from .declaration import Dashboard, DeclarationError, load_dashboard
 from .errors import describe_os_error
 from .schema import Spec
 from .spec import SPEC_FILE, SpecError, default_spec, load_spec
@@ -65,6 +67,8 @@ class Referentiel:
     date: str = ""
     site_label: str = "établissement"
     group_label: str = "DISP"
+    group_column: str = "disp"
+    """The CSV column the groups come from."""
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -150,6 +154,10 @@ class Config:
     referentiel: Referentiel
     spec: Spec = field(default_factory=default_spec)
     """The section workbook's description (``[convention] classeur``)."""
+    dashboard: Dashboard | None = None
+    """The declared indicators (``[convention] indicateurs``)."""
+    extension: str = ""
+    """The package of ``convention_xlsx.conventions`` for what its data cannot say (``[convention] extension``)."""
     source: str = ""
     extra: dict = field(default_factory=dict)
     """The tables of the file this module does not read (``[courriel]``…), as TOML gave them, for the
@@ -208,12 +216,14 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
             "la fin après le début."
         )
     spec = _spec(conv.get("classeur"), base, source)
+    dashboard = _dashboard(conv.get("indicateurs"), base, source, spec)
+    extension = _extension(conv.get("extension"), source)
     ref = _table(data, "referentiel", source)
     group = str(ref.get("groupe", "disp"))
     referentiel = load_referentiel(_referentiel_path(ref.get("fichier", conv.get("referentiel")), base), group)
     referentiel = Referentiel(
         referentiel.establishments, referentiel.source, str(ref.get("date", conv.get("date_referentiel", ""))),
-        str(ref.get("libelle_site", "établissement")), str(ref.get("libelle_groupe", "DISP")),
+        str(ref.get("libelle_site", "établissement")), str(ref.get("libelle_groupe", "DISP")), group,
     )
     thresholds = _table(data, "seuils", source)
     raw_sections = data.get("sections", [])
@@ -229,7 +239,7 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
             )
         seen.add(section.key)
     return Config(
-        title=str(conv.get("titre", "Convention de partenariat ANVP – Auxilia")),
+        title=str(conv.get("titre", "Convention de partenariat")),
         period_start=start,
         period_end=end,
         mandate_expiry_days=_integer(thresholds, "mandat_expiration_jours", 60, 0, None, source),
@@ -238,12 +248,14 @@ def parse_config(text: str, base: Path | None, source: str) -> Config:
         sections=sections,
         referentiel=referentiel,
         spec=spec,
+        dashboard=dashboard,
+        extension=extension,
         source=source,
         extra={k: v for k, v in data.items() if k not in _READ_HERE},
     )
 
 
-_READ_HERE = ("convention", "referents", "seuils", "sections")
+_READ_HERE = ("convention", "referentiel", "referents", "seuils", "sections")
 
 
 _TOML_PLACE = re.compile(r"at line (\d+), column (\d+)")
@@ -330,6 +342,45 @@ def _spec(name: object, base: Path | None, source: str) -> Spec:
         return load_spec(path)
     except SpecError as err:
         raise ConfigError(str(err)) from err
+
+
+def _dashboard(name: object, base: Path | None, source: str, spec: Spec) -> Dashboard:
+    """The indicators named by ``[convention] indicateurs``, else ``indicateurs.toml`` beside the
+    configuration, else the packaged ones (for the packaged workbook), else none."""
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise ConfigError(f"Dans {source}, [convention] indicateurs est le nom du fichier qui déclare les "
+                          'indicateurs, entre guillemets (par exemple indicateurs = "indicateurs.toml").')
+    try:
+        if name and base is None and not Path(name).is_absolute():
+            return load_dashboard(None, spec)
+        if name:
+            path = Path(name) if Path(name).is_absolute() else base / name
+            if not path.is_file():
+                raise ConfigError(f"Dans {source}, [convention] indicateurs nomme {path}, qui n'existe pas.")
+            return load_dashboard(path, spec)
+        if base is not None and (base / DASHBOARD_FILE).is_file():
+            return load_dashboard(base / DASHBOARD_FILE, spec)
+        if spec is default_spec():  # a configuration written before indicators were data
+            return load_dashboard(None, spec)
+        return Dashboard(title="Tableau de bord", groups=(), indicators=())
+    except DeclarationError as err:
+        raise ConfigError(str(err)) from err
+
+
+def _extension(name: object, source: str) -> str:
+    if name is None or name == "":
+        return ""
+    from . import conventions
+
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ConfigError(f"Dans {source}, [convention] extension est le nom d'un module de convention, par "
+                          'exemple extension = "anvp_auxilia".')
+    try:
+        conventions.load(name)
+    except ImportError as err:
+        raise ConfigError(f"Dans {source}, [convention] extension nomme « {name} », qui n'est pas un module de "
+                          "convention de convention-xlsx.") from err
+    return name
 
 
 def _referentiel_path(name: str | None, base: Path | None) -> Path | None:

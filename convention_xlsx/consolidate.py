@@ -115,7 +115,7 @@ def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | 
 
 def parse_context(config: Config, today: dt.date, arrete: dt.date, senders: Mapping | None = None) -> Context:
     return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec,
-                   senders or {})
+                   senders or {}, config.extension)
 
 
 def consolidate(
@@ -249,9 +249,11 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
             place(sheet, frame, issues)
         if sheet.joint_key:
             frame = tables[sheet.key]
-            mask, issues = joint_duplicates(frame, sheet, spec)
-            frame[JOINT_DUPLICATE] = mask.astype(bool)
-            place(sheet, frame, issues)
+            joint = joint_duplicates(frame, sheet, spec)
+            frame[JOINT_DUPLICATE] = joint.mask.astype(bool)
+            for (index, column), value in joint.own_values.items():
+                frame.at[index, column] = value
+            place(sheet, frame, joint.issues)
     return found
 
 

@@ -96,19 +96,24 @@ _CODES = (
     CodeInfo("code-etablissement-inconnu", E, "ligne", "Le code établissement n'est pas dans le référentiel."),
     CodeInfo("texte-trop-long", W, "cellule", "Le texte dépasse 32 767 caractères : il est tronqué."),
     # Row rules of the convention.
-    CodeInfo("mandat-fin-avant-debut", E, "ligne", "Le mandat finit avant de commencer."),
-    CodeInfo("mandat-sans-fin", E, "ligne", "Un mandat doit avoir une date de fin (durée déterminée)."),
-    CodeInfo("mandat-sans-debut", E, "ligne", "Un mandat doit avoir une date de début."),
+    CodeInfo("mandat-fin-avant-debut", E, "ligne", "Une période (un mandat) finit avant de commencer : ses deux "
+             "dates sont écartées."),
+    CodeInfo("mandat-sans-fin", E, "ligne", "Une période (un mandat) doit avoir une date de fin (durée "
+             "déterminée)."),
+    CodeInfo("mandat-sans-debut", E, "ligne", "Une période (un mandat) doit avoir une date de début."),
     CodeInfo("cp-sans-adhesion-ni-mandat", W, "ligne",
-             "Un correspondant de prison n'est ni adhérent d'Auxilia ni sous mandat en cours."),
-    CodeInfo("montant-sans-acceptation", W, "ligne", "Un montant obtenu sans statut « Accepté »."),
+             "Un correspondant n'est ni adhérent de l'association qu'il représente ni sous mandat en cours "
+             "(règle propre à une convention, dans son extension)."),
+    CodeInfo("montant-sans-acceptation", W, "ligne",
+             "Une colonne est remplie alors que la valeur qu'elle exige ailleurs sur la ligne manque (un montant "
+             "obtenu sans statut accepté)."),
     CodeInfo("donnees-personnelles", W, "cellule",
              "Le texte semble identifier une personne détenue : il n'est pas repris dans le tableau de bord."),
     # Cross-row and cross-file rules.
     CodeInfo("etablissement-revendique", W, "ligne",
              "Le même établissement est déclaré par deux sections de la même association."),
     CodeInfo("etablissement-en-double", W, "ligne",
-             "Le même établissement figure deux fois dans la feuille « Établissements » de la section."),
+             "Le même établissement figure deux fois dans la feuille des sites de la section."),
     CodeInfo("presence-divergente", W, "ligne",
              "Les deux associations déclarent des présences différentes pour un établissement."),
     CodeInfo("commun-divergent", W, "ligne",

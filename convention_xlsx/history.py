@@ -12,13 +12,13 @@ Schema (``PRAGMA user_version`` = 1)::
          arrete TEXT NOT NULL,            -- AAAA-MM-JJ
          generated_at TEXT NOT NULL,      -- AAAA-MM-JJTHH:MM:SS, when the run recorded it
          tool_version TEXT, template_version TEXT,
-         source TEXT NOT NULL,            -- « consolider », or « reconstitué » (backfill)
+         source TEXT NOT NULL,            -- « consolider », « reconstitué » (backfill), « simulé » (demo)
          files_read INTEGER, files_rejected INTEGER, files_ignored INTEGER,
          rows_read INTEGER, rows_consolidated INTEGER, rows_rejected INTEGER,
          sections_expected INTEGER, sections_up_to_date INTEGER)
     figures(month TEXT NOT NULL REFERENCES runs(month) ON DELETE CASCADE,
-            indicator TEXT NOT NULL,      -- e.g. establishments_both, auxilia_cps (see indicators.snapshot)
-            scope TEXT NOT NULL,          -- « national », a DISP name, or an establishment code
+            indicator TEXT NOT NULL,      -- e.g. establishments_both, auxilia_cps (see indicators.board)
+            scope TEXT NOT NULL,          -- « national », a group, or a site code
             value REAL NOT NULL,
             PRIMARY KEY (month, indicator, scope))
 
@@ -38,14 +38,16 @@ import pandas as pd
 
 from . import __version__
 from .consolidate import Consolidation
-from .indicators import Figures, snapshots_at
-from .indicators.completeness import CompletenessFigures, completeness, completeness_figures
+from .indicators import Figures, compute
+from .indicators.completeness import CompletenessFigures
 from .indicators.snapshot import HISTORY_COLUMNS, empty_history, month_key
 from .report import Report
 
 HISTORY_FILE = "historique.sqlite"
 SCHEMA_VERSION = 1
-RUN, BACKFILL = "consolider", "reconstitué"
+RUN, BACKFILL, SIMULATED = "consolider", "reconstitué", "simulé"
+"""How a month was recorded: by its monthly run, reconstructed after the fact from a later run, or
+simulated by the demo (never passed off as a monthly run)."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -195,9 +197,10 @@ def backfill(db: Path, cons: Consolidation, days: Iterable[dt.date] | None = Non
     done = set() if replace else set(load_runs(db)["month"])
     days = [d for d in days if month_key(d) not in done]
     written = []
-    for day, snap in snapshots_at(cons, days).items():
+    for day in days:
         at = dataclasses.replace(cons, arrete=day)
-        run = run_row(day, cons.report, completeness_figures(completeness(at)), cons.config.spec.version, BACKFILL)
-        record(db, run, figure_rows(day, snap))
+        figures = compute(at)
+        run = run_row(day, cons.report, figures.completeness_figures, cons.config.spec.version, BACKFILL)
+        record(db, run, figure_rows(day, figures.snapshot))
         written.append(run["month"])
     return written

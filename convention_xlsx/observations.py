@@ -27,6 +27,8 @@ from .text import fold
 
 PREFIX = "obs:"
 SHEET = "Bilan"
+SHEETS = ("Bilan", "Recommandations")
+"""The sheets whose hidden key cells are read (the bilan's indicators, its recommendations)."""
 FREE_BOX = "Observations"
 MONTHLY = re.compile(r"^tableau_de_bord_\d{4}-\d{2}\.xlsx$")
 """The default names of monthly dashboards (not the demo's, not the members' edition)."""
@@ -108,19 +110,18 @@ def read_observations(path: Path, password: str | None = None) -> CarriedObserva
 def _read(stream: io.BytesIO, out: CarriedObservations) -> None:
     wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     try:
-        if SHEET not in wb.sheetnames:
-            return
         box = _box_cell(wb)
-        ws = wb[SHEET]
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            for c, value in enumerate(row):
-                if box == (r, c) and _text(value):
-                    out.free = _text(value)
-                if isinstance(value, str) and value.startswith(PREFIX) and c >= 1:
-                    key, _, label = value.partition("|")
-                    text = _text(row[c - 1])
-                    if text:
-                        out.items[key] = Observation(key, label, text)
+        for name in (s for s in SHEETS if s in wb.sheetnames):
+            ws = wb[name]
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row):
+                    if name == SHEET and box == (r, c) and _text(value):
+                        out.free = _text(value)
+                    if isinstance(value, str) and value.startswith(PREFIX) and c >= 1:
+                        key, _, label = value.partition("|")
+                        text = _text(row[c - 1])
+                        if text:
+                            out.items[key] = Observation(key, label, text)
     finally:
         wb.close()
 

@@ -36,6 +36,8 @@ class Context:
     period: Period
     spec: Spec
     senders: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    extension: str = ""
+    """The convention's own rules (``[convention] extension``)."""
     """sha256 of a collected file → (association, section, sender's address) of the one expected section
     whose contact sent it: the section a workbook is attributed to when its « Section » sheet names none."""
 

@@ -107,7 +107,8 @@ def read_table(sheet: Sheet, raw_sheet: RawSheet, ctx: Context, plan: ReadingPla
             message=f"Colonne(s) obligatoire(s) absente(s) de « {name} » : {labels}.{hints} Les lignes de "
             "cette feuille ne sont pas lues : rétablissez l'en-tête exact du modèle.")
     if sheet is ctx.spec.sites:
-        _twice_in_sheet(rows_out, out.columns[sheet.key].get("establishment", "A"), add, name)
+        _twice_in_sheet(rows_out, out.columns[sheet.key].get("establishment", "A"), add, name,
+                        ctx.referentiel.site_label)
 
 
 # --- headers ------------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ def _cells_not_read(sheet: Sheet, grid: list[list[object]], header: Header, read
         f"quelque chose d'utile,{hint}.")
 
 
-def _twice_in_sheet(rows: list[dict], letter: str, add: Callable, name: str) -> None:
+def _twice_in_sheet(rows: list[dict], letter: str, add: Callable, name: str, site: str) -> None:
     """The same establishment on two rows of the sites sheet: the last row is the one used."""
     last: dict[str, int] = {}
     for row in rows:
@@ -252,7 +253,7 @@ def _twice_in_sheet(rows: list[dict], letter: str, add: Callable, name: str) -> 
             used = last[code]
             add("etablissement-en-double", sheet=name, cell=f"{letter}{row['excel_row']}", column="", value=code,
                 message=f"{code} figure aussi ligne {used} de cette feuille : c'est la ligne {used}, la dernière, "
-                "qui est reprise. Gardez une seule ligne par établissement.")
+                f"qui est reprise. Gardez une seule ligne par {site}.")
 
 
 # --- one row -----------------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def _typed_row(sheet: Sheet, values: dict[str, object], cells: list[object], r: 
                 value=value[:50] + "…", message=f"Ce texte dépasse {norm.MAX_TEXT} caractères : il est tronqué.")
             value = value[: norm.MAX_TEXT]
         row[col.key] = value
-    for issue in row_issues(sheet, row, ctx.period, ctx.spec):
+    for issue in row_issues(sheet, row, ctx.period, ctx.spec, ctx.extension):
         if issue.column in unreadable:
             continue
         col = sheet.column(issue.column)
@@ -358,6 +359,7 @@ def _establishment(raw: object, ctx: Context) -> str | norm.Problem:
     hint = f" Vouliez-vous dire {suggestion} ({referentiel[suggestion].name}) ?" if suggestion else ""
     return norm.Problem(
         "code-etablissement-inconnu",
-        f"« {text} » n'est pas un établissement du référentiel.{hint} Choisissez-le dans la liste déroulante.",
+        f"« {text} » n'est pas dans le référentiel des {referentiel.site_label}s.{hint} Choisissez-le dans la "
+        "liste déroulante.",
         suggestion,
     )

@@ -1,7 +1,7 @@
 """``--pdf``: the printable summary of the dashboard, through LibreOffice when it is installed.
 
-Only the summary sheets (:data:`dashboard.SUMMARY_SHEETS`: Synthèse, Établissements, Par DISP,
-Suivi des envois, Bilan) go into the PDF — tens of pages; the detail sheets would make
+Only the summary sheets (:func:`dashboard.summary_names`: Synthèse, the sites and their groups,
+Changements, Suivi des envois, Bilan, Recommandations) go into the PDF — tens of pages; the detail sheets would make
 thousands at national scale. A temporary workbook holding only those sheets is written beside
 the output, converted by ``soffice --headless`` with a private, temporary profile (a LibreOffice
 window the référent has open does not get in the way) and a time limit, then the PDF is moved
@@ -17,9 +17,19 @@ from pathlib import Path
 
 from .atomic import atomic_path, scratch_path
 from .consolidate import Consolidation
-from .dashboard import SUMMARY_SHEETS, write_dashboard
+from .dashboard import summary_names, write_dashboard
 from .errors import describe_os_error
 from .indicators import Figures
+
+FRENCH_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>fr-FR</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>fr-FR</value></prop></item>
+</oor:items>
+"""
+"""The private profile's settings: numbers printed the French way (« 151,9 ») whatever the computer's language."""
 
 TIMEOUT = 300.0
 """Seconds LibreOffice may take (a summary of a national run takes well under a minute)."""
@@ -39,8 +49,10 @@ def soffice() -> str | None:
 
 
 def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str = "complete",
-              timeout: float = TIMEOUT, program: str | None = None) -> Path:
-    """Write the PDF of the summary sheets at ``target``; raise :class:`PdfError` on failure."""
+              timeout: float = TIMEOUT, program: str | None = None, **dashboard: object) -> Path:
+    """Write the PDF of the summary sheets at ``target``; raise :class:`PdfError` on failure.
+
+    ``dashboard``: passed on to :func:`write_dashboard` (observations, sources)."""
     program = program or soffice()
     if program is None:
         raise LibreOfficeMissing(
@@ -49,8 +61,12 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
     target = Path(target)
     with scratch_path(target.parent, ".xlsx") as workbook, tempfile.TemporaryDirectory(
             prefix="convention-xlsx-pdf-") as work:
-        write_dashboard(cons, workbook, figures, edition=edition, sheets=SUMMARY_SHEETS)
+        write_dashboard(cons, workbook, figures, edition=edition, sheets=summary_names(figures, edition),
+                        **dashboard)
         outdir = Path(work) / "pdf"
+        user = Path(work) / "profil" / "user"
+        user.mkdir(parents=True)
+        (user / "registrymodifications.xcu").write_text(FRENCH_PROFILE, encoding="utf-8")
         profile = (Path(work) / "profil").as_uri()
         cmd = [program, "--headless", "--norestore", f"-env:UserInstallation={profile}",
                "--convert-to", "pdf", "--outdir", str(outdir), str(workbook)]

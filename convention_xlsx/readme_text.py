@@ -20,46 +20,46 @@ def _french_date(day: dt.date) -> str:
 
 
 def readme_rows(config: Config) -> list[tuple[str, str, str]]:
-    """The ``Lisez-moi`` sheet as (style, column A, column B) rows, in French."""
+    """The ``Lisez-moi`` sheet as (style, column A, column B) rows, in French: the convention's own texts
+    from ``[modele.lisez_moi]``, the rest from the workbook's description and the référentiel."""
     end = config.period_end
     try:
         keep_until = end.replace(year=end.year + 1)
     except ValueError:  # 29 February
         keep_until = end + dt.timedelta(days=365)
     spec = config.spec
+    notice = spec.notice
+    ref = config.referentiel
     section = spec.section.name
-    establishments = spec.sites.name if spec.sites is not None else ""
+    sites = spec.sites.name if spec.sites is not None else ""
     rows = [
-        ("title", f"Rapport de section – {config.title}", ""),
+        ("title", f"{spec.title} – {config.title}", ""),
         ("label", version_label(spec), spec.version),
         ("label", "Période de la convention", f"du {_french_date(config.period_start)} au {_french_date(end)}"),
         ("", "", ""),
         ("heading", "À quoi sert ce classeur", ""),
-        (
-            "",
-            "",
-            "Chaque section de l'ANVP et d'Auxilia tient ce classeur à jour et l'envoie chaque mois au "
-            "référent de son association. Les référents réunissent tous les classeurs dans le tableau de "
-            "bord du partenariat (présence dans les établissements, actions, réunions, orientations, "
-            "formations, communication, appels à projet), partagé avec les adhérents et les présidents.",
-        ),
+        ("", "", notice.get("but", "Chaque section tient ce classeur à jour et l'envoie chaque mois au référent de "
+                                  "son association, qui réunit tous les classeurs dans le tableau de bord de la "
+                                  "convention.")),
         ("heading", "Les feuilles", ""),
     ]
     rows += [("label", s.name, s.help) for s in spec.sheets if s.layout != TEXT]
+    first = ref.establishments[0] if len(ref) else None
+    example = f" (son code et son nom, par exemple « {first.code} · {first.name} »)" if first else ""
+    keep = (f"mettez à jour la feuille « {sites} » et la date de mise à jour" if sites
+            else "mettez à jour la date de mise à jour")
     steps = [
         f"Commencez par la feuille « {section} » : association, nom de la section, rédacteur, "
         "courriel et date de mise à jour (les cases jaunes).",
-        "Une ligne par enregistrement (une action, une réunion, un bénévole…), à partir de la ligne 2, "
-        "sans ligne vide entre deux enregistrements.",
-        "Utilisez les listes déroulantes : elles donnent les valeurs acceptées. Choisissez l'établissement "
-        "dans sa liste (son code et son nom, par exemple « CP-NANTERRE · Centre pénitentiaire de Nanterre ») ; "
-        f"la feuille « {spec.referentiel_sheet} » les donne tous, par DISP.",
+        "Une ligne par enregistrement, à partir de la ligne 2, sans ligne vide entre deux enregistrements.",
+        f"Utilisez les listes déroulantes : elles donnent les valeurs acceptées. Choisissez le {ref.site_label} "
+        f"dans sa liste{example} ; la feuille « {spec.referentiel_sheet} » les donne tous, par "
+        f"{ref.group_label}.",
         "Dates au format jj/mm/aaaa (par exemple 15/03/2023) ; nombres en chiffres seulement.",
         "Les en-têtes bleu foncé signalent les colonnes obligatoires ; cliquez sur un en-tête pour lire son aide.",
         "Ne nommez jamais une personne détenue, nulle part dans ce classeur.",
-        f"Gardez ce fichier : chaque mois, ajoutez les nouvelles lignes à la suite, mettez à jour la "
-        f"feuille « {establishments} » et la date de mise à jour, puis envoyez le classeur entier : "
-        "il est cumulatif depuis le début de la convention.",
+        f"Gardez ce fichier : chaque mois, ajoutez les nouvelles lignes à la suite, {keep}, puis envoyez le "
+        "classeur entier : il est cumulatif depuis le début de la convention.",
         "Ne renommez pas les feuilles ni les en-têtes et ne supprimez pas de colonne : le classeur ne "
         "pourrait plus être lu. Les feuilles sont protégées sans mot de passe ; vous pouvez trier, filtrer, "
         "insérer et supprimer des lignes.",
@@ -78,27 +78,19 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         ),
     ]
     rows += [("label", name, mail) for name, mail in config.referents.items()]
+    personal = [s.name for s in spec.table_sheets if any(c.personal for c in s.columns)]
+    where = (" (feuille" + ("s " if len(personal) > 1 else " ") + ", ".join(f"« {n} »" for n in personal) + ")"
+             if personal else "")
     rows += [
         ("heading", "Données personnelles", ""),
-        (
-            "label",
-            "Ce qui est recueilli",
-            f"Les noms, prénoms, rôles, adhésions et mandats des bénévoles de la section (feuille "
-            f"« {spec.sheet('volunteers').name} ») et le nom du rédacteur. Aucune donnée sur les personnes "
-            "détenues : n'en nommez jamais.",
-        ),
-        (
-            "label",
-            "Pourquoi",
-            "Suivre la mise en œuvre de la convention, en particulier la présence des deux associations "
-            "et les mandats nominatifs prévus à son article 1, et établir le tableau de bord du partenariat.",
-        ),
-        (
-            "label",
-            "Qui les voit",
-            "Les référents des deux associations. Les noms ne figurent que dans le classeur de travail du "
-            "référent (suivi des mandats) ; le tableau de bord diffusé aux adhérents ne contient aucun nom.",
-        ),
+        ("label", "Ce qui est recueilli", notice.get(
+            "recueilli", f"Les noms des personnes saisis dans ce classeur{where} et le nom du rédacteur. Aucune "
+            "donnée sur les personnes détenues : n'en nommez jamais.")),
+        ("label", "Pourquoi", notice.get("pourquoi", "Suivre la mise en œuvre de la convention et établir son "
+                                                     "tableau de bord.")),
+        ("label", "Qui les voit", notice.get(
+            "destinataires", "Les référents des associations de la convention. Le tableau de bord diffusé aux "
+            "adhérents ne contient aucun nom.")),
         (
             "label",
             "Combien de temps",
@@ -111,5 +103,3 @@ def readme_rows(config: Config) -> list[tuple[str, str, str]]:
         ),
     ]
     return rows
-
-

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .schema import Column, Kind, Sheet, Spec
+from . import conventions
+from .schema import Column, Kind, Sheet, Span, Spec
 
 MASKED = "(texte masqué : données personnelles)"
 """What replaces a free text that seems to identify a detainee."""
@@ -38,9 +39,6 @@ class RowIssue:
     """For an erreur outside the record's identity: the values left out (default: ``column``)."""
 
 
-MANDATE = ("mandate_start", "mandate_end")
-
-
 @dataclass(frozen=True)
 class Period:
     """The convention period, the day of the run (no date may be after it) and the arrêté
@@ -61,8 +59,10 @@ def looks_like_detainee_identification(text: str) -> bool:
     return any(p.search(text) for p in _DETAINEE_PATTERNS)
 
 
-def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Spec) -> Iterator[RowIssue]:
-    """Every rule of one typed row (values already normalised; missing ones are None)."""
+def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Spec,
+               extension: str = "") -> Iterator[RowIssue]:
+    """Every rule of one typed row (values already normalised; missing ones are None): the declared ones
+    (dates, periods, columns that require a value elsewhere), then the convention's own (``extension``)."""
     for col in sheet.data_columns:
         value = row.get(col.key)
         if value is None:
@@ -76,16 +76,18 @@ def row_issues(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Sp
                 "repris dans le tableau de bord. Retirez-le du classeur : aucune personne détenue ne "
                 "doit y être nommée.",
             )
-    if sheet.has("mandate_start") and sheet.has("mandate_end"):
-        yield from _mandate_rules(sheet, row, period, spec)
-    if sheet.has("granted") and sheet.has("status") and row.get("granted"):
-        accepted = sheet.column("status").term("accepte")
-        if row.get("status") != accepted:
-            yield RowIssue(
-                "montant-sans-acceptation", "granted",
-                f"Un montant obtenu est saisi alors que le statut n'est pas « {accepted} » : "
-                "corrigez le statut ou videz le montant obtenu.", accepted,
-            )
+    for span in sheet.spans:
+        yield from _span_rules(sheet, span, row)
+    for col in sheet.columns:
+        if col.requires is not None and row.get(col.key) not in (None, "", 0):
+            other, value = sheet.column(col.requires[0]), col.requires[1]
+            if row.get(other.key) != value:
+                yield RowIssue(
+                    "montant-sans-acceptation", col.key,
+                    f"« {col.label} » est saisi alors que « {other.label} » n'est pas « {value} » : corrigez "
+                    f"« {other.label} » ou videz « {col.label} ».", value,
+                )
+    yield from conventions.load(extension).row_rules(sheet, row, period, spec)
 
 
 def _date_rules(col: Column, value: object, period: Period) -> Iterator[RowIssue]:
@@ -108,32 +110,25 @@ def _date_rules(col: Column, value: object, period: Period) -> Iterator[RowIssue
         )
 
 
-def _mandate_rules(sheet: Sheet, row: Mapping[str, object], period: Period, spec: Spec) -> Iterator[RowIssue]:
-    start, end = row.get("mandate_start"), row.get("mandate_end")
+def _span_rules(sheet: Sheet, span: Span, row: Mapping[str, object]) -> Iterator[RowIssue]:
+    """A period of fixed duration (a mandate): both dates or neither, the end not before the start; a
+    faulty period leaves both dates out (the rest of the row is kept)."""
+    start, end = row.get(span.start), row.get(span.end)
+    first, last = sheet.column(span.start).label, sheet.column(span.end).label
+    both = (span.start, span.end)
     if start is not None and end is None:
-        yield RowIssue("mandat-sans-fin", "mandate_end",
-                       "Le mandat est nominatif et à durée déterminée : saisissez sa date de fin.", left_out=MANDATE)
+        yield RowIssue("mandat-sans-fin", span.end,
+                       f"« {first} » est saisi sans « {last} » : la période est à durée déterminée, saisissez sa "
+                       "date de fin.", left_out=both)
     elif end is not None and start is None:
-        yield RowIssue("mandat-sans-debut", "mandate_start", "Saisissez la date de début du mandat.",
-                       left_out=MANDATE)
+        yield RowIssue("mandat-sans-debut", span.start, f"« {last} » est saisi sans « {first} » : saisissez la date "
+                       "de début.", left_out=both)
     elif isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         yield RowIssue(
-            "mandat-fin-avant-debut", "mandate_end",
-            f"Le mandat finit le {end:%d/%m/%Y}, avant de commencer le {start:%d/%m/%Y} : "
-            "vérifiez les deux dates.", left_out=MANDATE,
+            "mandat-fin-avant-debut", span.end,
+            f"« {last} » ({end:%d/%m/%Y}) est avant « {first} » ({start:%d/%m/%Y}) : vérifiez les deux dates.",
+            left_out=both,
         )
-    role = sheet.column("role") if sheet.has("role") else None
-    cp_roles = role.term_values("cp") if role is not None and "cp" in role.terms else ()
-    if row.get("role") in cp_roles and row.get("auxilia_member") is not True:
-        current = (isinstance(start, dt.date) and isinstance(end, dt.date)
-                   and start <= period.as_of <= end)
-        if not current:
-            yield RowIssue(
-                "cp-sans-adhesion-ni-mandat", "auxilia_member",
-                f"Au {period.as_of:%d/%m/%Y}, ce correspondant de prison n'est pas adhérent d'Auxilia et n'a "
-                "pas de mandat en cours : "
-                "indiquez son adhésion ou les dates de son mandat (§1 de la convention).",
-            )
 
 
 # --- cross-row rules on consolidated tables ------------------------------------------------------
@@ -191,43 +186,69 @@ def copies(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list[tuple[int
     return mask, issues
 
 
-def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> tuple[pd.Series, list[tuple[int, RowIssue]]]:
-    """Joint records reported by both associations: a mask of the copies that must not count
-    (True on the later report) and an issue where the two reports' details differ."""
+@dataclass(frozen=True)
+class JointOutcome:
+    """What :func:`joint_duplicates` found in one table."""
+
+    mask: pd.Series
+    """True on the reports that must not count (the second report of each joint record)."""
+    issues: list[tuple[int, RowIssue]]
+    own_values: dict[tuple[int, str], object]
+    """(index of the counted report, column) → the value of a party's own column taken from that party's report."""
+
+
+def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> JointOutcome:
+    """Joint records reported by both associations count once.
+
+    Reports match on the sheet's joint key; an empty site column matches an empty one (a JNP stand reported
+    by both head offices), any other empty key column never matches. The first report is counted; each
+    party's own columns (``partie``) are taken from that party's report, so they never disagree; the other
+    columns that differ give a ``commun-divergent`` warning.
+    """
     mask = pd.Series(False, index=table.index)
-    issues: list[tuple[int, RowIssue]] = []
+    outcome = JointOutcome(mask, [], {})
     if not sheet.joint_key or table.empty:
-        return mask, issues
-    # A record is joint when it says so (the sheet's ``joint_when`` value); a record outside any
-    # establishment has no place to match on: it is never merged.
-    keyed = table.dropna(subset=list(sheet.joint_key))
+        return outcome
+    sites = {c.key for c in sheet.data_columns if c.kind is Kind.ESTABLISHMENT}
+    required = [k for k in sheet.joint_key if k not in sites]
+    keyed = table.dropna(subset=required) if required else table
     if sheet.joint_when is not None:
         column, value = sheet.joint_when
         keyed = keyed[keyed[column] == value]
-    detail = [c.key for c in sheet.data_columns if c.key not in sheet.joint_key and not c.free_text]
+    if keyed.empty:
+        return outcome
+    key = keyed[list(sheet.joint_key)].astype(object).where(keyed[list(sheet.joint_key)].notna(), "")
+    names = [f"_k{i}" for i in range(len(sheet.joint_key))]
+    key.columns = names
+    keyed = pd.concat([keyed, key], axis=1)
+    own = {c.key: c.party for c in sheet.data_columns if c.party}
+    detail = [c.key for c in sheet.data_columns
+              if c.key not in sheet.joint_key and not c.free_text and c.key not in own]
     # Only keys reported by both associations can hold a joint record: select them at once
     # (one pass) rather than looking at each of the thousands of single-report groups.
-    both = keyed.groupby(list(sheet.joint_key), sort=False)["association"].transform("nunique")
+    both = keyed.groupby(names, sort=False)["association"].transform("nunique")
     keyed = keyed[both.to_numpy() > 1]
-    for _, group in keyed.groupby(list(sheet.joint_key), sort=False):
-        if group["association"].nunique() < 2:
-            continue
+    for _, group in keyed.groupby(names, sort=False):
         first_assoc = group["association"].iloc[0]
+        kept_index = group.index[0]
         kept = group.iloc[0]
         for index, row in group.iloc[1:].iterrows():
             if row["association"] == first_assoc:
                 continue
             mask[index] = True
+            for column, party in own.items():
+                if party == row["association"] and not pd.isna(row[column]):
+                    outcome.own_values[(kept_index, column)] = row[column]
             differing = [sheet.column(k).label for k in detail if not _same(kept[k], row[k])]
             if differing:
-                issues.append((index, RowIssue(
+                outcome.issues.append((index, RowIssue(
                     "commun-divergent", sheet.joint_key[0],
                     f"Cet enregistrement commun est aussi déclaré par {spec.in_sentence(first_assoc)} "
                     f"({kept['section']}, "
                     f"ligne {kept['excel_row']}) avec d'autres valeurs pour : {', '.join(differing)}. "
                     "Il ne compte qu'une fois : accordez-vous sur les chiffres.",
                 )))
-    return mask, issues
+    return outcome
 
 
 def presence_disagreements(establishments: pd.DataFrame, spec: Spec) -> Iterator[tuple[int, RowIssue]]:

@@ -19,10 +19,11 @@ from pathlib import Path
 from .atomic import scratch_path
 from .config import Config
 from .consolidate import Consolidation, consolidate_folder
-from .dashboard.names import COMPLETE
+from .dashboard.registry import COMPLETE
 from .errors import describe_os_error
-from .history import HISTORY_FILE, HistoryError, load, record_month
+from .history import HISTORY_FILE, RUN, HistoryError, load, load_runs, record_month
 from .indicators import Figures, compute
+from .indicators.snapshot import month_key
 from .observations import CarriedObservations, find_previous, read_observations
 
 Progress = Callable[[int, int], None]
@@ -143,7 +144,8 @@ def publish(result: MonthResult, options: RunOptions) -> MonthResult:
         result.figures = figures = compute(shown, history=history, bilan_year=options.bilan_year)
     result.observations = _observations(options, result)
     output = Path(options.output)
-    dashboard_options = {"edition": options.edition, "observations": result.observations}
+    dashboard_options = {"edition": options.edition, "observations": result.observations,
+                         "sources": _sources(options, cons)}
     with clock("tableau"), _writing(output):
         if options.output_password:
             with scratch_path(output.parent, ".xlsx") as plain:
@@ -158,7 +160,7 @@ def publish(result: MonthResult, options: RunOptions) -> MonthResult:
         _record(options, result)
     if options.pdf:
         with clock("pdf"):
-            _pdf(shown, figures, output.with_suffix(".pdf"), options.edition, result)
+            _pdf(shown, figures, output.with_suffix(".pdf"), dashboard_options, result)
     return result
 
 
@@ -201,13 +203,25 @@ def _observations(options: RunOptions, result: MonthResult) -> CarriedObservatio
     return carried
 
 
-def _pdf(cons: Consolidation, figures: Figures, target: Path, edition: str, result: MonthResult) -> None:
+def _sources(options: RunOptions, cons: Consolidation) -> dict[str, str]:
+    """How each month of the history was recorded (this run's month: by this run, when it records)."""
+    try:
+        runs = load_runs(options.history_path)
+    except HistoryError:
+        runs = None
+    sources = {} if runs is None else dict(zip(runs["month"], runs["source"], strict=True))
+    if options.record_history and cons.report.files_read:
+        sources[month_key(cons.arrete)] = RUN
+    return sources
+
+
+def _pdf(cons: Consolidation, figures: Figures, target: Path, dashboard: dict, result: MonthResult) -> None:
     """A missing LibreOffice is a note (the workbook is written); a failed conversion a RunError."""
     from .pdf import LibreOfficeMissing, PdfError, write_pdf
 
     try:
         with _writing(target):
-            write_pdf(cons, figures, target, edition)
+            write_pdf(cons, figures, target, **dashboard)
     except LibreOfficeMissing as err:
         result.notes.append(str(err))
         return

@@ -87,6 +87,11 @@ class Column:
     here rejects the row, not only the value."""
     terms: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict, hash=False)
     allowed: tuple[str, ...] = ()
+    demo_range: tuple[float, float] | None = None
+    """The demo's plausible values of a number column (``demo_valeurs = [min, max]``)."""
+    requires: tuple[str, str] | None = None
+    """(column key, value): this column may be filled only when that column holds that value (an amount
+    obtained only for an accepted call), else a warning."""
 
     @property
     def derived(self) -> bool:
@@ -101,6 +106,15 @@ class Column:
         """The values a term names (one or several)."""
         value = self.terms[name]
         return (value,) if isinstance(value, str) else tuple(value)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Two date columns of one row that make a period of fixed duration (a mandate): both or neither, the end
+    not before the start."""
+
+    start: str
+    end: str
 
 
 TABLE, FIELDS, TEXT = "tableau", "champs", "texte"
@@ -127,6 +141,10 @@ class Sheet:
     date_key: str | None = None
     aliases: tuple[str, ...] = ()
     """Other names the sheet may have in a volunteer's workbook (a renamed tab)."""
+    spans: tuple[Span, ...] = ()
+    """Periods of fixed duration held by two date columns of each row (``periodes``)."""
+    demo_rows: tuple[float, float] | None = None
+    """The demo's plausible rows per section and year (``demo_lignes = [min, max]``)."""
 
     @property
     def data_columns(self) -> tuple[Column, ...]:
@@ -202,13 +220,16 @@ class Spec:
     versions: tuple[Version, ...]
     title: str = "Rapport de section"
     lists_sheet: str = "Listes"
-    referentiel_sheet: str = "Liste des établissements"
+    referentiel_sheet: str = "Référentiel"
     """A visible sheet of the template listing the référentiel by group (DISP), for the volunteer."""
     return_sheet: str = "À corriger"
     """The sheet an annotated return adds first (recognised, never flagged, when the file comes back)."""
     yes: str = "Oui"
     no: str = "Non"
     source: str = ""
+    notice: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """The convention's own texts of the Lisez-moi sheet (``[modele.lisez_moi]``: but, recueilli, pourquoi,
+    destinataires); the engine's generic wording where one is missing."""
 
     @property
     def version(self) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -28,15 +27,12 @@ from .schema import (
     Kind,
     Party,
     Sheet,
+    Span,
     Spec,
     Version,
 )
 from .text import closest, fold
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .tomlfile import TomlReader, load_toml, read_text
 
 SPEC_FILE = "classeur.toml"
 PACKAGED = "configuration livrée avec convention-xlsx"
@@ -48,21 +44,21 @@ class SpecError(Exception):
 
 LAYOUTS = (TABLE, FIELDS, TEXT)
 _TOP = ("modele", "versions", "parties", "listes", "feuilles")
-_MODEL = ("titre", "feuille_listes", "feuille_referentiel", "feuille_retour", "oui", "non")
+_MODEL = ("titre", "feuille_listes", "feuille_referentiel", "feuille_retour", "oui", "non", "lisez_moi")
+NOTICE = ("but", "recueilli", "pourquoi", "destinataires")
+"""The texts of the Lisez-moi that belong to the convention (``[modele.lisez_moi]``)."""
 _VERSION = ("version", "date", "notes", "changements")
 _CHANGE = ("action", "feuille", "colonne", "ancien", "nouveau")
 _PARTY = ("nom", "en_phrase", "presence", "effectif")
 _SHEET = ("cle", "nom", "disposition", "aide", "lignes_preparees", "cle_commune", "commun_si", "date", "alias",
-          "colonnes")
+          "periodes", "demo_lignes", "colonnes")
 _COLUMN = ("cle", "libelle", "type", "aide", "choix", "obligatoire", "identite", "dans_periode",
            "pas_apres_le_traitement", "personnel", "texte_libre", "verrouille", "largeur", "alias", "partie",
-           "termes")
+           "termes", "exige", "demo_valeurs")
 _FLAGS = {"obligatoire": "required", "identite": "identity", "dans_periode": "in_period",
           "pas_apres_le_traitement": "not_future", "personnel": "personal", "texte_libre": "free_text",
           "verrouille": "locked"}
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
 
 
 @functools.lru_cache(maxsize=8)
@@ -80,180 +76,97 @@ def load_spec(path: str | Path | None) -> Spec:
     """Read a description file; None gives the packaged one."""
     if path is None:
         return default_spec()
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as err:
-        from .errors import describe_os_error
-
-        raise SpecError(f"Impossible de lire la description du classeur {path} : {describe_os_error(err)}.") from err
-    except UnicodeDecodeError as err:
-        raise SpecError(f"La description du classeur {path} n'est pas un texte UTF-8 : "
-                        "enregistrez-la en UTF-8.") from err
+    text = read_text(path, "la description du classeur", SpecError)
     return parse_spec(text, str(path))
 
 
 def parse_spec(text: str, source: str) -> Spec:
     """Parse and check the TOML text of a description; :class:`SpecError` on any mistake."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        place = re.search(r"at line (\d+), column (\d+)", str(err))
-        where = f", ligne {place.group(1)}, colonne {place.group(2)}" if place else ""
-        raise SpecError(
-            f"La description du classeur {source} n'est pas un fichier TOML valide{where} : vérifiez les "
-            "crochets des titres, les guillemets des textes et les signes =." ) from err
+    data = load_toml(text, f"La description du classeur {source}", SpecError)
     return _Reader(text, source).spec(data)
 
 
-class _Reader:
+class _Reader(TomlReader):
     """Builds the model from the parsed TOML, knowing where each table and key sits in the text."""
 
     def __init__(self, text: str, source: str) -> None:
+        super().__init__(text, f"Description du classeur {source}", SpecError)
         self.source = source
-        self.blocks: dict[tuple, int] = {}
-        """(table path, index…) → line of its header; (…, key) → line of the key."""
-        self._index_lines(text.splitlines())
-
-    # --- where things are ------------------------------------------------------------------
-
-    def _index_lines(self, lines: list[str]) -> None:
-        counts: dict[str, int] = {}
-        current: tuple = ("",)
-        for number, line in enumerate(lines, start=1):
-            stripped = line.split("#", 1)[0] if not line.lstrip().startswith(("'", '"')) else line
-            header = _HEADER.match(stripped)
-            if header:
-                name = header.group(2)
-                if header.group(1) == "[[":
-                    counts[name] = counts.get(name, -1) + 1
-                    for child in [k for k in counts if k.startswith(name + ".")]:
-                        counts[child] = -1
-                current = self._path(name, counts)
-                self.blocks[current] = number
-                self.blocks.setdefault(("", name.split(".")[0]), number)
-                continue
-            assign = _ASSIGN.match(stripped)
-            if assign:
-                self.blocks.setdefault((*current, assign.group(1)), number)
-
-    @staticmethod
-    def _path(name: str, counts: dict[str, int]) -> tuple:
-        parts = name.split(".")
-        path: list = []
-        for i in range(len(parts)):
-            prefix = ".".join(parts[: i + 1])
-            path.append(parts[i])
-            if prefix in counts:
-                path.append(counts[prefix])
-        return tuple(path)
-
-    def fail(self, where: tuple, message: str) -> SpecError:
-        line = self.blocks.get(where) or self.blocks.get(where[:-1]) or self.blocks.get(where[:-2])
-        place = f", ligne {line}" if line else ""
-        return SpecError(f"Description du classeur {self.source}{place} : {message}")
-
-    def _known(self, table: dict, allowed: tuple[str, ...], where: tuple, what: str) -> None:
-        for key in table:
-            if key not in allowed:
-                hint = closest(key, allowed)
-                raise self.fail((*where, key), f"clé inconnue « {key} » dans {what}"
-                                + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
-                                + f". Clés possibles : {', '.join(allowed)}.")
-
-    def _text(self, table: dict, key: str, where: tuple, what: str, default: str | None = None) -> str:
-        value = table.get(key, default)
-        if value is None:
-            raise self.fail(where, f"{what} : « {key} » manque (un texte entre guillemets).")
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail((*where, key), f"{what} : « {key} » doit être un texte non vide entre guillemets.")
-        return value.strip()
-
-    def _texts(self, table: dict, key: str, where: tuple, what: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail((*where, key), f"{what} : « {key} » doit être une liste de textes, "
-                            'par exemple ["A", "B"].')
-        return tuple(v.strip() for v in value)
-
-    def _flag(self, table: dict, key: str, where: tuple, what: str) -> bool:
-        value = table.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail((*where, key), f"{what} : « {key} » vaut true ou false (sans guillemets).")
-        return value
-
-    def _table_list(self, data: dict, key: str, where: tuple) -> list[dict]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(where, f"« {key} » s'écrit avec des titres [[{'.'.join(map(str, where[1:]))}]].")
-        return value
 
     # --- the model ---------------------------------------------------------------------------
 
     def spec(self, data: dict) -> Spec:
-        self._known(data, _TOP, ("",), "le fichier")
+        self.known(data, _TOP, ("",), "le fichier")
         model = data.get("modele", {})
         if not isinstance(model, dict):
             raise self.fail(("modele",), "[modele] doit être une table.")
-        self._known(model, _MODEL, ("modele",), "[modele]")
-        yes = self._text(model, "oui", ("modele",), "[modele]", "Oui")
-        no = self._text(model, "non", ("modele",), "[modele]", "Non")
+        self.known(model, _MODEL, ("modele",), "[modele]")
+        yes = self.text(model, "oui", ("modele",), "[modele]", "Oui")
+        no = self.text(model, "non", ("modele",), "[modele]", "Non")
         versions = self._versions(data)
         parties = self._parties(data)
         lists = self._lists(data, parties)
         sheets = self._sheets(data, lists, parties, (yes, no))
         spec = Spec(sheets=sheets, parties=parties, versions=versions,
-                    title=self._text(model, "titre", ("modele",), "[modele]", "Rapport de section"),
-                    lists_sheet=self._text(model, "feuille_listes", ("modele",), "[modele]", "Listes"),
-                    referentiel_sheet=self._text(model, "feuille_referentiel", ("modele",), "[modele]",
-                                                 "Liste des établissements"),
-                    return_sheet=self._text(model, "feuille_retour", ("modele",), "[modele]", "À corriger"),
-                    yes=yes, no=no, source=self.source)
+                    title=self.text(model, "titre", ("modele",), "[modele]", "Rapport de section"),
+                    lists_sheet=self.text(model, "feuille_listes", ("modele",), "[modele]", "Listes"),
+                    referentiel_sheet=self.text(model, "feuille_referentiel", ("modele",), "[modele]",
+                                                 "Référentiel"),
+                    return_sheet=self.text(model, "feuille_retour", ("modele",), "[modele]", "À corriger"),
+                    yes=yes, no=no, source=self.source, notice=self._notice(model))
         self._check_whole(spec)
         return spec
 
+    def _notice(self, model: dict) -> dict[str, str]:
+        raw = model.get("lisez_moi", {})
+        where = ("modele", "lisez_moi")
+        if not isinstance(raw, dict):
+            raise self.fail(where, "[modele.lisez_moi] doit être une table de textes.")
+        self.known(raw, NOTICE, where, "[modele.lisez_moi]")
+        return {key: self.text(raw, key, where, "[modele.lisez_moi]") for key in raw}
+
     def _versions(self, data: dict) -> tuple[Version, ...]:
-        raw = self._table_list(data, "versions", ("versions",))
+        raw = self.table_list(data, "versions", ("versions",))
         if not raw:
             raise self.fail(("",), "aucune version : ajoutez un titre [[versions]] avec version = \"2026.1\".")
         out: list[Version] = []
         for i, table in enumerate(raw):
             where = ("versions", i)
-            self._known(table, _VERSION, where, "[[versions]]")
-            name = self._text(table, "version", where, "[[versions]]")
+            self.known(table, _VERSION, where, "[[versions]]")
+            name = self.text(table, "version", where, "[[versions]]")
             if any(v.version == name for v in out):
                 raise self.fail((*where, "version"), f"la version « {name} » est déclarée deux fois.")
             day = table.get("date", "")
             if isinstance(day, dt.date):
                 day = day.isoformat()
             changes = []
-            for j, change in enumerate(self._table_list(table, "changements", where)):
+            for j, change in enumerate(self.table_list(table, "changements", where)):
                 cwhere = ("versions", i, "changements", j)
-                self._known(change, _CHANGE, cwhere, "[[versions.changements]]")
-                action = self._text(change, "action", cwhere, "[[versions.changements]]")
+                self.known(change, _CHANGE, cwhere, "[[versions.changements]]")
+                action = self.text(change, "action", cwhere, "[[versions.changements]]")
                 if action not in CHANGE_ACTIONS:
                     hint = closest(action, CHANGE_ACTIONS)
                     raise self.fail((*cwhere, "action"), f"action « {action} » inconnue"
                                     + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
                                     + f" : {', '.join(CHANGE_ACTIONS)}.")
-                changes.append(Change(action, self._text(change, "feuille", cwhere, "[[versions.changements]]"),
+                changes.append(Change(action, self.text(change, "feuille", cwhere, "[[versions.changements]]"),
                                       str(change.get("colonne", "")), str(change.get("ancien", "")),
                                       str(change.get("nouveau", ""))))
             out.append(Version(name, str(day), str(table.get("notes", "")), tuple(changes)))
         return tuple(out)
 
     def _parties(self, data: dict) -> tuple[Party, ...]:
-        raw = self._table_list(data, "parties", ("parties",))
+        raw = self.table_list(data, "parties", ("parties",))
         if not raw:
             raise self.fail(("",), "aucune partie : ajoutez un titre [[parties]] par association (nom = \"…\").")
         out: list[Party] = []
         for i, table in enumerate(raw):
             where = ("parties", i)
-            self._known(table, _PARTY, where, "[[parties]]")
-            name = self._text(table, "nom", where, "[[parties]]")
+            self.known(table, _PARTY, where, "[[parties]]")
+            name = self.text(table, "nom", where, "[[parties]]")
             if any(p.name == name for p in out):
                 raise self.fail((*where, "nom"), f"la partie « {name} » est déclarée deux fois.")
-            out.append(Party(name, self._text(table, "en_phrase", where, "[[parties]]", name),
+            out.append(Party(name, self.text(table, "en_phrase", where, "[[parties]]", name),
                              str(table.get("presence", "")), str(table.get("effectif", ""))))
         return tuple(out)
 
@@ -265,7 +178,7 @@ class _Reader:
         for name, values in raw.items():
             if name in lists:
                 raise self.fail(("listes", name), f"la liste « {name} » est faite des parties : ne la déclarez pas.")
-            values = self._texts(raw, name, ("listes",), "[listes]")
+            values = self.texts(raw, name, ("listes",), "[listes]")
             if not values:
                 raise self.fail(("listes", name), f"la liste « {name} » est vide.")
             doubles = {fold(v) for v in values if [fold(x) for x in values].count(fold(v)) > 1}
@@ -277,42 +190,73 @@ class _Reader:
 
     def _sheets(self, data: dict, lists: dict, parties: tuple[Party, ...],
                 yes_no: tuple[str, str]) -> tuple[Sheet, ...]:
-        raw = self._table_list(data, "feuilles", ("feuilles",))
+        raw = self.table_list(data, "feuilles", ("feuilles",))
         if not raw:
             raise self.fail(("",), "aucune feuille : ajoutez des titres [[feuilles]].")
         sheets: list[Sheet] = []
         for i, table in enumerate(raw):
             where = ("feuilles", i)
-            self._known(table, _SHEET, where, "[[feuilles]]")
+            self.known(table, _SHEET, where, "[[feuilles]]")
             key = self._key(table, where, "[[feuilles]]")
-            name = self._text(table, "nom", where, f"la feuille « {key} »")
+            name = self.text(table, "nom", where, f"la feuille « {key} »")
             if len(name) > 31 or any(c in name for c in "[]:*?/\\"):
                 raise self.fail((*where, "nom"), f"« {name} » ne peut pas être un nom de feuille (31 caractères "
                                 "au plus, sans [ ] : * ? / \\).")
             for other in sheets:
                 if other.key == key or fold(other.name) == fold(name):
                     raise self.fail(where, f"deux feuilles ont la clé « {key} » ou le nom « {name} ».")
-            layout = self._text(table, "disposition", where, f"la feuille « {name} »", TABLE)
+            layout = self.text(table, "disposition", where, f"la feuille « {name} »", TABLE)
             if layout not in LAYOUTS:
                 raise self.fail((*where, "disposition"), f"disposition « {layout} » inconnue : {', '.join(LAYOUTS)}.")
             columns = tuple(self._column(c, (*where, "colonnes", j), name, lists, parties, yes_no)
-                            for j, c in enumerate(self._table_list(table, "colonnes", (*where, "colonnes"))))
+                            for j, c in enumerate(self.table_list(table, "colonnes", (*where, "colonnes"))))
             self._unique_columns(columns, where, name)
             prepared = table.get("lignes_preparees", 0)
             if not isinstance(prepared, int) or isinstance(prepared, bool) or not 0 <= prepared <= 5000:
                 raise self.fail((*where, "lignes_preparees"), "lignes_preparees est un nombre entier de 0 à 5000.")
-            sheet = Sheet(key=key, name=name, help=self._text(table, "aide", where, f"la feuille « {name} »", ""),
+            sheet = Sheet(key=key, name=name, help=self.text(table, "aide", where, f"la feuille « {name} »", ""),
                           layout=layout, columns=columns, prepared_rows=prepared,
-                          joint_key=self._texts(table, "cle_commune", where, f"la feuille « {name} »"),
+                          joint_key=self.texts(table, "cle_commune", where, f"la feuille « {name} »"),
                           joint_when=self._joint_when(table, where, name, columns),
                           date_key=table.get("date"),
-                          aliases=self._texts(table, "alias", where, f"la feuille « {name} »"))
+                          aliases=self.texts(table, "alias", where, f"la feuille « {name} »"),
+                          spans=self._spans(table, where, name, columns),
+                          demo_rows=self._range(table, "demo_lignes", where, f"la feuille « {name} »"))
             self._check_sheet(sheet, where)
             sheets.append(sheet)
         return tuple(sheets)
 
+    def _spans(self, table: dict, where: tuple, name: str, columns: tuple[Column, ...]) -> tuple[Span, ...]:
+        """``periodes = [{ debut = "…", fin = "…" }]``: two date columns of the sheet."""
+        raw = table.get("periodes", [])
+        if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+            raise self.fail((*where, "periodes"), f"dans « {name} », periodes s'écrit "
+                            '[{ debut = "clé", fin = "clé" }].')
+        keys = {c.key: c for c in columns}
+        out = []
+        for span in raw:
+            self.known(span, ("debut", "fin"), (*where, "periodes"), "periodes")
+            for word in ("debut", "fin"):
+                key = span.get(word)
+                if key not in keys or keys[key].kind is not Kind.DATE:
+                    raise self.fail((*where, "periodes"), f"dans « {name} », periodes : {word} = « {key} » n'est "
+                                    "pas une colonne de type date de la feuille.")
+            out.append(Span(span["debut"], span["fin"]))
+        return tuple(out)
+
+    def _range(self, table: dict, key: str, where: tuple, what: str) -> tuple[float, float] | None:
+        """``[minimum, maximum]`` (the demo's plausible volumes), or None when not given."""
+        value = table.get(key)
+        if value is None:
+            return None
+        if (not isinstance(value, list) or len(value) != 2 or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in value) or value[0] > value[1]
+                or value[0] < 0):
+            raise self.fail((*where, key), f"{what} : {key} s'écrit [minimum, maximum], deux nombres ≥ 0.")
+        return (value[0], value[1])
+
     def _key(self, table: dict, where: tuple, what: str) -> str:
-        key = self._text(table, "cle", where, what)
+        key = self.text(table, "cle", where, what)
         if not _KEY.match(key):
             raise self.fail((*where, "cle"), f"la clé « {key} » ne doit contenir que des lettres minuscules sans "
                             "accents, des chiffres et « _ » (elle est interne : ne la traduisez pas).")
@@ -320,11 +264,11 @@ class _Reader:
 
     def _column(self, table: dict, where: tuple, sheet: str, lists: dict, parties: tuple[Party, ...],
                 yes_no: tuple[str, str]) -> Column:
-        self._known(table, _COLUMN, where, "[[feuilles.colonnes]]")
+        self.known(table, _COLUMN, where, "[[feuilles.colonnes]]")
         key = self._key(table, where, f"une colonne de « {sheet} »")
         what = f"la colonne « {key} » de « {sheet} »"
-        label = self._text(table, "libelle", where, what)
-        word = self._text(table, "type", where, what)
+        label = self.text(table, "libelle", where, what)
+        word = self.text(table, "type", where, what)
         kinds = [k.value for k in Kind]
         if word not in kinds:
             hint = closest(word, kinds)
@@ -347,10 +291,17 @@ class _Reader:
         if party and party not in {p.name for p in parties}:
             raise self.fail((*where, "partie"), f"{what} : la partie « {party} » n'est pas déclarée dans [[parties]].")
         terms = self._terms(table.get("termes", {}), (*where, "termes"), what, allowed)
-        flags = {attr: self._flag(table, word_, where, what) for word_, attr in _FLAGS.items()}
-        return Column(key=key, label=label, kind=kind, help=self._text(table, "aide", where, what, ""),
-                      choices=choices, width=width, aliases=self._texts(table, "alias", where, what), party=party,
-                      terms=terms, allowed=allowed, **flags)
+        flags = {attr: self.flag(table, word_, where, what) for word_, attr in _FLAGS.items()}
+        requires = table.get("exige")
+        if requires is not None:
+            if not (isinstance(requires, dict) and set(requires) == {"colonne", "valeur"}
+                    and all(isinstance(v, str) for v in requires.values())):
+                raise self.fail((*where, "exige"), f'{what} : exige s\'écrit {{ colonne = "clé", valeur = "…" }}.')
+            requires = (requires["colonne"], requires["valeur"])
+        return Column(key=key, label=label, kind=kind, help=self.text(table, "aide", where, what, ""),
+                      choices=choices, width=width, aliases=self.texts(table, "alias", where, what), party=party,
+                      terms=terms, allowed=allowed, requires=requires,
+                      demo_range=self._range(table, "demo_valeurs", where, what), **flags)
 
     def _choices(self, value: object, where: tuple, what: str, lists: dict) -> tuple[str, ...]:
         if isinstance(value, str):
@@ -419,6 +370,14 @@ class _Reader:
                                 "date ou mois.")
         if sheet.layout == TABLE and not sheet.data_columns:
             raise self.fail(where, f"la feuille « {sheet.name} » n'a aucune colonne à remplir.")
+        for col in sheet.columns:
+            if col.requires is None:
+                continue
+            other = next((c for c in sheet.columns if c.key == col.requires[0]), None)
+            if other is None or col.requires[1] not in other.allowed:
+                raise self.fail(where, f"« {sheet.name} » : la colonne « {col.key} » exige "
+                                f"{col.requires[0]} = « {col.requires[1]} », qui n'est pas une colonne liste de la "
+                                "feuille avec cette valeur : si vous avez renommé la valeur, renommez-la aussi ici.")
 
     def _check_whole(self, spec: Spec) -> None:
         fields = [s for s in spec.sheets if s.layout == FIELDS]

@@ -179,9 +179,10 @@ def column_validation(col: Column, config: Config) -> DataValidation | None:
             type="list",
             formula1=_list_ranges(config)[site_labels(config)],
             errorStyle="warning",  # a bare code typed by hand is accepted too
-            errorTitle="Établissement inconnu de la liste",
-            error=f"{label} : choisissez l'établissement dans la liste déroulante, ou tapez son code "
-            f"(la liste complète est dans la feuille « {config.spec.referentiel_sheet} »).",
+            errorTitle="Code absent de la liste",
+            error=f"{label} : choisissez dans la liste déroulante, ou tapez le code "
+            f"(la liste complète des {config.referentiel.site_label}s est dans la feuille "
+            f"« {config.spec.referentiel_sheet} »).",
         )
     elif col.allowed:
         kw = dict(
@@ -402,7 +403,7 @@ def _check_code(config: Config, code: str) -> str:
         return canonical
     hint = config.referentiel.suggest(code)
     raise TemplateError(
-        f"Code établissement inconnu « {code} » : il n'est pas dans le référentiel"
+        f"Code inconnu « {code} » : il n'est pas dans le référentiel des {config.referentiel.site_label}s"
         + (f" (vouliez-vous dire {hint} ?)" if hint else "")
         + ".",
         hint,

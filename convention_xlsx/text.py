@@ -59,11 +59,6 @@ def closest(value: str, candidates: Iterable[str], cutoff: float = 0.5) -> str:
     return folded[match[0]] if match else ""
 
 
-def with_article(association: str) -> str:
-    """How an association is named in a French sentence: « l'ANVP », « Auxilia »."""
-    return "l'ANVP" if association == "ANVP" else association
-
-
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -29,12 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def packaged_config_text() -> str:
-    """The shipped configuration's text with absolute paths to its référentiel and workbook description,
+    """The shipped configuration's text with absolute paths to its référentiel, workbook description and indicators,
     so that a copy written anywhere (a test's folder) reads the same files."""
     data = PACKAGED_CONFIG.parent
     return (PACKAGED_CONFIG.read_text("utf-8")
             .replace('referentiel = "etablissements.csv"', f'referentiel = "{data / "etablissements.csv"}"')
-            .replace('classeur = "classeur.toml"', f'classeur = "{data / "classeur.toml"}"'))
+            .replace('classeur = "classeur.toml"', f'classeur = "{data / "classeur.toml"}"')
+            .replace('indicateurs = "indicateurs.toml"', f'indicateurs = "{data / "indicateurs.toml"}"'))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The bilan of a year N beside N−1: snapshot figures from the history, « non disponible » without it."""
 
 import datetime as dt
+import re
 
 import pandas as pd
 from factories import SectionFile, consolidation, sample
@@ -61,11 +62,12 @@ def test_at_least_three_recommendations_on_a_realistic_sample_each_citing_a_clau
     for rec in recs:
         assert rec.text.endswith(f"({rec.clause})") and rec.evidence and rec.key
     assert len({r.key for r in recs}) == len(recs)
-    presence = next(r for r in recs if r.key == "presence-anvp-sans-auxilia")
-    shown = presence.evidence.split(", ")
-    assert len(shown) <= 13 and presence.evidence.endswith("autres")  # truncated sensibly
-    meetings = next(r for r in recs if r.key == "reunions-absence")
-    assert "(" in meetings.evidence  # each establishment with its count of meetings
+    presence = next(r for r in recs if r.key == "presence-anvp")
+    assert presence.evidence.startswith("Entre parenthèses, « ")
+    shown = presence.evidence.split(" : ", 1)[1].split(", ")
+    assert len(shown) <= 13 and "autres (la liste complète est dans la feuille « Établissements »)" in shown[-1]
+    meetings = next(r for r in recs if r.key == "objectif-meetings_both_share")
+    assert re.search(r"\(\d+\)", meetings.evidence)  # each establishment with its count of meetings
 
 
 def test_quarters_without_news_are_those_of_the_bilan_year():
@@ -73,5 +75,5 @@ def test_quarters_without_news_are_those_of_the_bilan_year():
     f.add("communication", date=dt.date(2022, 2, 1), issuer="ANVP", medium="Site Internet",
           nature="Nouvelles du partenaire", title="x")
     recs = compute(consolidation([f], arrete=dt.date(2022, 12, 31))).recommendations
-    anvp = next(r for r in recs if r.key == "nouvelles-anvp")
+    anvp = next(r for r in recs if r.key == "news-anvp")
     assert anvp.text.startswith("T2 2022, T3 2022, T4 2022 :") and "en 2022" in anvp.evidence

@@ -115,7 +115,7 @@ def test_help_is_french(runner):
     result = runner.invoke(main, ["modele", "--help"])
     assert result.exit_code == 0
     assert "Écrit le modèle" in result.output and "--toutes-sections" in result.output
-    assert "Code d'un établissement" in result.output
+    assert "Code d'un site du référentiel" in result.output
 
 
 def test_real_process(tmp_path):
@@ -151,4 +151,4 @@ def test_real_process(tmp_path):
         timeout=120,
         check=False,
     )
-    assert bad.returncode == 2 and "Code établissement inconnu" in bad.stderr
+    assert bad.returncode == 2 and "Code inconnu « XYZ-QQQ » : il n'est pas dans le référentiel des établissements" in bad.stderr

@@ -41,7 +41,8 @@ def cfg() -> Config:
 
 def ctx(config: Config | None = None) -> Context:
     config = config or cfg()
-    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY, ARRETE), config.spec)
+    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY, ARRETE), config.spec,
+                   extension=config.extension)
 
 
 def parsed(**kw) -> list[Finding]:
@@ -122,6 +123,9 @@ ESTABLISHMENT = "| Code établissement | Présence ANVP | Présence Auxilia |\n|
 MEETING = ("| Date | Code établissement | Avec | ANVP représentée | Auxilia représentée | Compte-rendu reçu ANVP |\n"
            "|---|---|---|---|---|---|\n")
 
+MEETING_PREPARED = ("| Date | Code établissement | Avec | ANVP représentée | Auxilia représentée | Préparation commune |\n"
+                    "|---|---|---|---|---|---|\n")
+
 TRIGGERS: dict[str, Callable[[Path], list[Finding]]] = {
     **{code: functools.partial(read, build) for build, code in hazards.HAZARDS.values()},
     "lecture-interrompue": lambda tmp: read(hazards.dense_range_bomb, tmp),
@@ -191,9 +195,11 @@ TRIGGERS: dict[str, Callable[[Path], list[Finding]]] = {
     "presence-divergente": lambda tmp: _two_files(
         {"sheets": {"Établissements": ESTABLISHMENT + "| CP-NANTERRE | Oui | Non |\n"}},
         {"association": "Auxilia", "sheets": {"Établissements": ESTABLISHMENT + "| CP-NANTERRE | Non | Oui |\n"}}),
+    # The two reports differ on a shared column (each party's own columns come from its own report).
     "commun-divergent": lambda tmp: _two_files(
-        {"sheets": {"Réunions": MEETING + "| 01/03/2023 | CP-NANTERRE | SPIP | Oui | Oui | Oui |\n"}},
-        {"association": "Auxilia", "sheets": {"Réunions": MEETING + "| 01/03/2023 | CP-NANTERRE | SPIP | Oui | Oui | Non |\n"}}),
+        {"sheets": {"Réunions": MEETING_PREPARED + "| 01/03/2023 | CP-NANTERRE | SPIP | Oui | Oui | Oui |\n"}},
+        {"association": "Auxilia",
+         "sheets": {"Réunions": MEETING_PREPARED + "| 01/03/2023 | CP-NANTERRE | SPIP | Oui | Oui | Non |\n"}}),
     "enregistrement-copie": lambda tmp: _two_files(
         {"sheets": {"Actions": ACTION + "| 01/03/2023 | CP-NANTERRE | Autre | ANVP |\n"}},
         {"section": "Fresnes", "sheets": {"Actions": ACTION + "| 01/03/2023 | CP-NANTERRE | Autre | ANVP |\n"}}),

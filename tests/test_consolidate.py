@@ -145,7 +145,31 @@ def test_records_that_are_not_joint_are_never_merged(config):
                raw_workbook("anvp.xlsx", "ANVP", "National", sheets={"Actions": anvp, "Appels à projet": calls.format("ANVP")}),
                raw_workbook("aux.xlsx", "Auxilia", "National", sheets={"Actions": auxilia,
                                                                         "Appels à projet": calls.format("Auxilia")}))
-    # Each association's own action, and a joint one with no establishment, all count.
-    assert not cons.tables["actions"].joint_duplicate.any()
+    # Each association's own actions count; the joint JNP stand with no establishment, reported by both head
+    # offices with the same date and type, counts once (rule decided since).
+    actions = cons.tables["actions"]
+    assert actions.joint_duplicate.tolist() == [False, False, False, False, False, True]
     assert not cons.tables["calls"].joint_duplicate.any()
+    assert "commun-divergent" not in [f.code for f in cons.report.findings]
+
+
+def test_in_a_joint_record_each_association_s_own_columns_come_from_its_own_report(config):
+    anvp = """
+| Date       | Code établissement | Avec | ANVP représentée | Auxilia représentée | Compte-rendu reçu ANVP | Compte-rendu reçu Auxilia |
+|------------|--------------------|------|------------------|---------------------|------------------------|---------------------------|
+| 02/02/2023 | CP-NANTERRE        | SPIP | Oui                 | Non                    | Oui                    | Non                       |
+"""
+    auxilia = """
+| Date       | Code établissement | Avec | ANVP représentée | Auxilia représentée | Compte-rendu reçu ANVP | Compte-rendu reçu Auxilia |
+|------------|--------------------|------|------------------|---------------------|------------------------|---------------------------|
+| 02/02/2023 | CP-NANTERRE        | SPIP | Non                 | Oui                    | Non                    | Oui                       |
+"""
+    cons = run(config, raw_workbook("anvp.xlsx", "ANVP", "Nanterre", sheets={"Réunions": anvp}),
+               raw_workbook("aux.xlsx", "Auxilia", "Nanterre", sheets={"Réunions": auxilia}))
+    meetings = cons.tables["meetings"]
+    assert meetings.joint_duplicate.tolist() == [False, True]
+    counted = meetings.iloc[0]
+    assert (counted["anvp_represented"], counted["auxilia_represented"]) == ("Oui", "Oui")
+    assert (bool(counted["minutes_anvp"]), bool(counted["minutes_auxilia"])) == (True, True)
+    # Each said something only about the other's columns that the other contradicts: no disagreement to settle.
     assert "commun-divergent" not in [f.code for f in cons.report.findings]

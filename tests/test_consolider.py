@@ -64,7 +64,7 @@ def test_the_joint_action_reported_by_both_counts_once(folder, config):  # noqa:
     joint = actions[actions.associations == "ANVP et Auxilia"]
     assert len(joint) == 2 and joint.joint_duplicate.sum() == 1
     figures = compute(cons)
-    assert figures.actions.joint == 1
+    assert figures.value("joint_actions").total == 1
 
 
 def test_returns_annotate_the_faulty_workbooks(run):

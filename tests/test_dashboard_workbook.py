@@ -8,17 +8,19 @@ import openpyxl
 import pytest
 from factories import SectionFile, consolidation, sample
 
-from convention_xlsx.dashboard import SHEET_NAMES, write_dashboard
+from convention_xlsx.dashboard import write_dashboard
+from convention_xlsx.dashboard.registry import entries
 from convention_xlsx.findings import Finding
+from convention_xlsx.indicators import compute
 
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
-EXPECTED_SHEETS = ["Synthèse", "Établissements", "Par DISP", "Évolution", "Actions", "Réunions", "Orientations", "Formations",
-                   "Communication", "Appels à projet", "Mandats", "Suivi des envois", "Bilan", "Anomalies",
-                   "À propos"]
+EXPECTED_SHEETS = ["Synthèse", "Établissements", "Par DISP", "Évolution", "Changements", "Actions", "Réunions",
+                   "Orientations", "Formations", "Communication", "Appels à projet", "Mandats", "Suivi des envois",
+                   "Bilan", "Recommandations", "Anomalies", "À propos"]
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
+def written(tmp_path_factory):
     f = SectionFile("ANVP", "Nanterre", updated=dt.date(2023, 6, 2))
     f.add("establishments", establishment="CP-NANTERRE", anvp_present=True, anvp_visitors=4)
     f.add("actions", date=dt.date(2023, 3, 2), establishment="CP-NANTERRE", action_type="Autre",
@@ -28,21 +30,29 @@ def small(tmp_path_factory):
     finding = Finding("valeur-hors-liste", "ANVP_Nanterre.xlsx", "Actions", "C4", "Type d'action", "Rencontre",
                       "La valeur n'est pas dans la liste.", "Rencontre quartier arrivants")
     path = tmp_path_factory.mktemp("dash") / "sorties" / "tableau.xlsx"
-    write_dashboard(consolidation([f], findings=[finding]), path)
-    return path
+    cons = consolidation([f], findings=[finding])
+    write_dashboard(cons, path)
+    return path, cons
 
 
-def test_sheets_in_order(small):
-    assert list(SHEET_NAMES) == EXPECTED_SHEETS
-    assert openpyxl.load_workbook(small).sheetnames == EXPECTED_SHEETS
+@pytest.fixture(scope="module")
+def small(written):
+    return written[0]
+
+
+def test_sheets_in_order(written):
+    path, cons = written
+    assert [e.name for e in entries(compute(cons))] == EXPECTED_SHEETS
+    assert openpyxl.load_workbook(path).sheetnames == EXPECTED_SHEETS
 
 
 def test_every_establishment_has_a_row(small):
     ws = openpyxl.load_workbook(small)["Établissements"]
-    table = ws.tables["Etablissements"]
+    table = ws.tables["Sites"]
     first, last = (int(re.sub(r"\D", "", part)) for part in table.ref.split(":"))
     assert last - first == 186
-    codes = [ws.cell(r, 4).value for r in range(first + 1, last + 1)]
+    header = [c.value for c in ws[first]]
+    codes = [ws.cell(r, header.index("Code") + 1).value for r in range(first + 1, last + 1)]
     assert "CP-NANTERRE" in codes and len(set(codes)) == 186
 
 
@@ -102,5 +112,5 @@ def test_national_sample_writes_and_counts_by_status(tmp_path):
     path = tmp_path / "national.xlsx"
     write_dashboard(sample(), path)
     ws = openpyxl.load_workbook(path)["Par DISP"]
-    total = next(row for row in ws.iter_rows(values_only=True) if row[0] == "France entière")
+    total = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Total")
     assert total[5] == 186

@@ -14,7 +14,7 @@ from workbooks import make_section_workbook
 
 from convention_xlsx import history
 from convention_xlsx.cli import main
-from convention_xlsx.dashboard import SUMMARY_SHEETS, write_dashboard
+from convention_xlsx.dashboard import summary_names, write_dashboard
 from convention_xlsx.indicators import compute
 from convention_xlsx.pdf import write_pdf
 
@@ -69,14 +69,17 @@ def test_evolution_has_line_charts_over_several_months(cons, tmp_path):
     col = header.index("Les deux")
     recorded = [ws.cell(r, col + 1).value for r in range(first + 1, last + 1)]
     assert sum(v is not None for v in recorded) == 3  # December, March and this run's June
-    disp = ws.tables["EvolutionDISP"]
+    disp = ws.tables["EvolutionGroupes"]
     assert disp.ref.startswith("A")
 
 
 def test_write_dashboard_can_write_a_selection_of_sheets(cons, tmp_path):
     path = tmp_path / "resume.xlsx"
-    write_dashboard(cons, path, sheets=SUMMARY_SHEETS)
-    assert openpyxl.load_workbook(path).sheetnames == list(SUMMARY_SHEETS)
+    summary = summary_names(compute(cons))
+    assert summary == ("Synthèse", "Établissements", "Par DISP", "Changements", "Suivi des envois", "Bilan",
+                       "Recommandations")
+    write_dashboard(cons, path, sheets=summary)
+    assert openpyxl.load_workbook(path).sheetnames == list(summary)
     assert "internal:'Anomalies'" not in zip_text(path) and "Anomalies!" not in zip_text(path)
 
 
@@ -90,11 +93,34 @@ def test_pdf_holds_the_five_summary_sheets_only(cons, tmp_path, soffice):
     assert target.read_bytes().startswith(b"%PDF")
     assert 5 <= pages(target) <= 40
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
-    for title in ("Tableau de bord", "Présence des deux associations", "Présence par direction",
-                  "Suivi des envois du mois", "Bilan 2023 du partenariat"):
+    for title in ("Tableau de bord", "Présence de l'ANVP et d'Auxilia dans les établissements", "Présence par DISP",
+                  "Suivi des envois du mois", "Bilan 2023 du partenariat", "Recommandations du bilan 2023"):
         assert title in text
     assert "Anomalies relevées" not in text and "Mandats nominatifs" not in text
     assert [p.name for p in tmp_path.iterdir()] == ["tdb.pdf"]  # no temporary workbook left
+    assert smallest_type(target) >= 8.0  # readable on paper: no page's text under 8 points
+
+
+def test_members_pdf_names_nobody(cons, tmp_path, soffice):
+    target = tmp_path / "membres.pdf"
+    write_pdf(cons, compute(cons), target, edition="membres")
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    volunteers = cons.tables["volunteers"]
+    names = {n for n in set(volunteers["last_name"]) | set(volunteers["first_name"]) if n and len(n) > 3}
+    assert names and not {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
+    assert "@" not in text and "Suivi des envois" in text and "Bilan 2023 du partenariat" in text
+    assert smallest_type(target) >= 8.0
+
+
+def smallest_type(pdf) -> float:
+    """The smallest size (points) of any printed character, as laid out on the page (scaling included)."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        sizes = {(page.page_number, round(c["size"], 1)) for page in doc.pages for c in page.chars
+                 if c["text"].strip()}
+    smallest = min(size for _, size in sizes)
+    return smallest
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Nothing changes for the presidents unless we mean it: every figure of the demo's Synthèse, Par DISP and
-Bilan, read back from the written dashboard, is compared with the recorded ones.
+Bilan and Recommandations, read back from the written dashboard, is compared with the recorded ones.
 
 The record (``tests/golden/demo_figures.json``) is the dashboard of a fixed demo (seed 1, 30 sections, run
 on a fixed day). A change of the code that moves a figure fails here; a change that means to move one
@@ -23,7 +23,7 @@ from convention_xlsx.config import load_config
 from convention_xlsx.demo.run import run_demo
 
 GOLDEN = Path(__file__).with_name("golden") / "demo_figures.json"
-SHEETS = ("Synthèse", "Par DISP", "Bilan")
+SHEETS = ("Synthèse", "Par DISP", "Bilan", "Recommandations")
 TODAY = dt.date(2026, 11, 23)
 
 

@@ -9,7 +9,7 @@ from factories import SectionFile, consolidation
 
 from convention_xlsx import history
 from convention_xlsx.indicators import compute
-from convention_xlsx.indicators.snapshot import NATIONAL, latest_in_year, snapshot_rows
+from convention_xlsx.indicators.snapshot import NATIONAL, latest_in_year
 from convention_xlsx.spec import default_spec
 
 SPEC_VERSION = default_spec().version
@@ -40,7 +40,8 @@ def test_snapshot_rows_are_national_per_disp_and_per_establishment_without_files
     assert paris["value"].tolist() == [1.0]
     nanterre = rows[rows["scope"] == "CP-NANTERRE"].set_index("indicator")["value"]
     assert (nanterre["anvp_present"], nanterre["auxilia_present"], nanterre["mandates_current"]) == (1, 1, 1)
-    assert snapshot_rows(figures.establishments, figures.people).equals(rows)
+    assert not rows.duplicated(["indicator", "scope"]).any()
+    assert set(rows.loc[rows["scope"] == "Paris", "indicator"]) >= {"establishments_both", "anvp_visitors"}
     run = history.run_row(figures.arrete, figures_report(), figures.completeness_figures, SPEC_VERSION,
                           generated_at=dt.datetime(2023, 4, 2, 9, 30))
     assert run["month"] == "2023-03" and run["generated_at"] == "2023-04-02T09:30:00"

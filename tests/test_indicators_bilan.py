@@ -43,7 +43,7 @@ def test_n_minus_1_outside_the_convention_is_not_available():
 def test_recommendations_cite_their_clause_and_evidence():
     recs = compute(consolidation(sections(), arrete=ARRETE)).recommendations
     by_start = {r.text.split(" :")[0]: r for r in recs}
-    presence = by_start["2 établissements où l'ANVP est présente sans correspondant Auxilia"]
+    presence = by_start["2 établissements où seule l'ANVP est présente"]
     assert presence.clause == "§1" and presence.text.endswith("(§1)")
     assert "Nanterre" in presence.evidence and "Fresnes" in presence.evidence
     assert any(r.text.startswith("1 mandat expire avant le 29/08/2023") for r in recs)
@@ -51,3 +51,28 @@ def test_recommendations_cite_their_clause_and_evidence():
     assert "Fresnes" in meeting.evidence
     assert {"§2", "§3", "§4", "§5"} <= {r.clause for r in recs}
     assert all(r.text.endswith(f"({r.clause})") and r.evidence for r in recs)
+
+
+def test_declared_texts_agree_with_their_number():
+    from convention_xlsx.french import agree
+
+    assert agree("{n} [mandat expire|mandats expirent]", 1) == "{n} mandat expire"
+    assert agree("{n} [mandat expire|mandats expirent]", 0) == "{n} mandat expire"
+    assert agree("{n} [mandat a|mandats ont] expiré : [le|les] renouveler", 3) == "{n} mandats ont expiré : les renouveler"
+    recs = compute(consolidation(sections(), arrete=ARRETE)).recommendations
+    assert not any("(s)" in r.text or "[" in r.text for r in recs), [r.text for r in recs]
+
+
+def test_fewer_trainings_than_the_year_before_and_refused_calls_are_recommendations():
+    national = SectionFile("ANVP", "National")
+    for day in (dt.date(2022, 3, 1), dt.date(2022, 4, 1), dt.date(2023, 3, 1), dt.date(2022, 9, 1)):
+        national.add("trainings", date=day, theme="Écoute", place="Paris", anvp_participants=5)
+    national.add("calls", filed=dt.date(2023, 2, 1), funder="F", carrier="Commun", requested=1000.0,
+                 status="Refusé")
+    recs = {r.key: r for r in compute(consolidation([national], arrete=ARRETE)).recommendations}
+    # Over the same months (January to June): 2 in 2022, 1 in 2023; September 2022 is not compared.
+    fall = recs["baisse-trainings"]
+    assert fall.clause == "§2" and fall.text.startswith("« Formations communes » : 2 en 2022, 1 en 2023 (−1)")
+    assert "du 1er janvier au 30/06" in fall.evidence
+    lost = recs["objectif-calls_lost"]
+    assert lost.text.startswith("1 appel à projet refusé en 2023 :") and lost.clause == "§4"

@@ -21,13 +21,13 @@ FREE_NOTE = "Bilan présenté au conseil d'administration du 12 juillet."
 def type_into_bilan(path, by_key: dict[str, str], free: str | None = None) -> None:
     """As a référent would: open the dashboard, type into the observation cells, save."""
     wb = openpyxl.load_workbook(path)
-    ws = wb["Bilan"]
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("obs:"):
-                key = cell.value.split("|")[0].split(":", 3)[-1]
-                if key in by_key:
-                    ws.cell(cell.row, cell.column - 1).value = by_key[key]
+    for ws in (wb["Bilan"], wb["Recommandations"]):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("obs:"):
+                    key = cell.value.split("|")[0].split(":", 3)[-1]
+                    if key in by_key:
+                        ws.cell(cell.row, cell.column - 1).value = by_key[key]
     if free is not None:
         (sheet, ref), = wb.defined_names["Observations"].destinations
         wb[sheet][ref.split(":")[0].replace("$", "")].value = free
@@ -35,24 +35,26 @@ def type_into_bilan(path, by_key: dict[str, str], free: str | None = None) -> No
 
 
 def bilan_texts(path) -> set[str]:
-    ws = openpyxl.load_workbook(path, read_only=True)["Bilan"]
-    return {v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)}
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {v for ws in (wb["Bilan"], wb["Recommandations"]) for row in ws.iter_rows(values_only=True) for v in row
+            if isinstance(v, str)}
 
 
 def test_observations_are_written_back_beside_the_same_recommendation(tmp_path):
     cons = sample(sections=12)
     first = tmp_path / "tableau_de_bord_2023-06.xlsx"
     write_dashboard(cons, first)
-    type_into_bilan(first, {"presence-anvp-sans-auxilia": PRESENCE_NOTE, "actions-menees": INDICATOR_NOTE},
+    type_into_bilan(first, {"presence-anvp": PRESENCE_NOTE, "actions-menees": INDICATOR_NOTE},
                     FREE_NOTE)
     carried = read_observations(first)
     assert carried.free == FREE_NOTE and len(carried.items) == 2 and not carried.notes
     second = tmp_path / "tableau_de_bord_2023-07.xlsx"
     write_dashboard(cons, second, observations=carried)
-    ws = openpyxl.load_workbook(second)["Bilan"]
-    rows = {r[1].value: r for r in ws.iter_rows() if r[1].value}
-    presence = next(r for text, r in rows.items() if "sans correspondant Auxilia" in str(text))
+    wb = openpyxl.load_workbook(second)
+    recs = {r[1].value: r for r in wb["Recommandations"].iter_rows() if r[1].value}
+    presence = next(r for text, r in recs.items() if "où seule l'ANVP est présente" in str(text))
     assert presence[5].value == PRESENCE_NOTE
+    rows = {r[1].value: r for r in wb["Bilan"].iter_rows() if r[1].value}
     assert rows["Actions menées"][5].value == INDICATOR_NOTE
     assert read_observations(second).free == FREE_NOTE
 
@@ -60,7 +62,7 @@ def test_observations_are_written_back_beside_the_same_recommendation(tmp_path):
 def test_an_observation_whose_recommendation_is_gone_is_kept_under_earlier_observations(tmp_path):
     first = tmp_path / "a.xlsx"
     write_dashboard(sample(sections=12), first)
-    type_into_bilan(first, {"presence-anvp-sans-auxilia": PRESENCE_NOTE})
+    type_into_bilan(first, {"presence-anvp": PRESENCE_NOTE})
     carried = read_observations(first)
     second = tmp_path / "b.xlsx"
     write_dashboard(sample(sections=12, arrete=dt.date(2022, 6, 30)), second, observations=carried)
@@ -106,7 +108,7 @@ def test_observations_survive_a_rerun_of_consolider(tmp_path, config):
     out = tmp_path / "sorties" / "tableau_de_bord_2023-06.xlsx"
     args = ["consolider", str(inputs), "--arrete", "2023-06-30", "-o", str(out), "-q"]
     assert CliRunner().invoke(main, args).exit_code == 0
-    type_into_bilan(out, {"actions-menees": INDICATOR_NOTE, "appel-commun": PRESENCE_NOTE}, FREE_NOTE)
+    type_into_bilan(out, {"actions-menees": INDICATOR_NOTE, "objectif-calls-joint": PRESENCE_NOTE}, FREE_NOTE)
     result = CliRunner().invoke(main, args)  # the same month again: the file typed into is read first
     assert result.exit_code == 0, result.output
     assert "Observations des référents reprises" in result.output

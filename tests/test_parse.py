@@ -23,7 +23,8 @@ TODAY = dt.date(2024, 1, 15)
 @pytest.fixture(scope="module")
 def ctx() -> Context:
     config = load_config(Path(convention_xlsx.__file__).parent / "data" / "convention.toml")
-    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY), config.spec)
+    return Context(config.referentiel, Period(config.period_start, config.period_end, TODAY), config.spec,
+                   extension=config.extension)
 
 
 def flat(parsed, *fields, skip=("colonne-facultative-manquante",)):
@@ -207,9 +208,10 @@ def test_a_cp_mandate_is_judged_current_at_the_arrete(ctx):
 """
     raw = raw_workbook(sheets={"Intervenants": table})
     at_end = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23),
-                                             dt.date(2023, 12, 31)), ctx.spec)
+                                             dt.date(2023, 12, 31)), ctx.spec, extension=ctx.extension)
     assert "cp-sans-adhesion-ni-mandat" not in [f.code for f in parse_workbook(raw, at_end).findings]
-    today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)), ctx.spec)
+    today_only = Context(ctx.referentiel, Period(ctx.period.start, ctx.period.end, dt.date(2026, 11, 23)), ctx.spec,
+                         extension=ctx.extension)
     assert "cp-sans-adhesion-ni-mandat" in [f.code for f in parse_workbook(raw, today_only).findings]
 
 

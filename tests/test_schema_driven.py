@@ -24,7 +24,8 @@ SPEC = default_spec()
 
 CONFIG = load_config(Path(convention_xlsx.__file__).parent / "data" / "convention.toml")
 TODAY = dt.date(2024, 1, 15)
-CTX = Context(CONFIG.referentiel, Period(CONFIG.period_start, CONFIG.period_end, TODAY), CONFIG.spec)
+CTX = Context(CONFIG.referentiel, Period(CONFIG.period_start, CONFIG.period_end, TODAY), CONFIG.spec,
+              extension=CONFIG.extension)
 
 # A value that each kind must refuse, and the code it is refused with.
 BAD = {

@@ -218,7 +218,7 @@ def test_a_negative_learners_count_leaves_that_value_out_only(tmp_path, config):
     cons = consolidate_folder(folder, config, arrete=ARRETE, today=TODAY)
     [negative] = [f for f in cons.report.findings if f.code == "nombre-negatif"]
     assert (negative.cell, negative.value) == ("G2", "-12") and "le reste de la ligne l'est" in negative.message
-    row = compute(cons).establishments.loc["CP-NANTERRE"]
+    row = compute(cons).sites.loc["CP-NANTERRE"]
     assert (row["auxilia_cps"], row["status"]) == (3, "Auxilia seule") and row["auxilia_learners"] is pd_na()
     report = cons.report.to_json()["lignes"]
     assert report == {"lues": 1, "consolidees": 1, "rejetees": 0, "valeurs_ecartees": 1}
@@ -325,7 +325,8 @@ def test_rows_pasted_from_another_sections_file_count_once(tmp_path, config):
     cons = consolidate_folder(folder, config, arrete=ARRETE, today=TODAY)
     [copy] = [f for f in cons.report.findings if f.code == "enregistrement-copie"]
     assert copy.file == "b.xlsx" and "ligne 2 du classeur a.xlsx" in copy.message
-    assert compute(cons).actions.actions == 1 and compute(cons).actions.people_reached == 12
+    figures = compute(cons)
+    assert (figures.value("actions").total, figures.value("people_reached").total) == (1, 12)
 
 
 def test_two_sections_claiming_one_establishment_the_newest_is_used_and_named(tmp_path, config):
@@ -338,4 +339,4 @@ def test_two_sections_claiming_one_establishment_the_newest_is_used_and_named(tm
     claimed = {f.file: f.message for f in cons.report.findings if f.code == "etablissement-revendique"}
     assert "Ce sont ceux de la section Hauts-de-Seine (b.xlsx, ligne 2)" in claimed["a.xlsx"]
     assert "Ce sont les chiffres de cette ligne qui sont repris" in claimed["b.xlsx"]
-    assert compute(cons).establishments.loc["CP-NANTERRE", "anvp_visitors"] == 9
+    assert compute(cons).sites.loc["CP-NANTERRE", "anvp_visitors"] == 9

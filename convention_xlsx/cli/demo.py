@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..dashboard.registry import COMPLETE, EDITIONS
 from ..errors import describe_os_error
 from . import main
 from .options import config_option, open_config, refuse_inside, resolve_arrete
@@ -37,9 +38,13 @@ SHOWN = 5
               help="Nombre de sections attendues (par défaut l'échelle nationale : environ 250).")
 @click.option("--graine", type=int, default=1, show_default=True,
               help="Graine du tirage aléatoire : la même graine donne les mêmes classeurs.")
+@click.option("--pdf", is_flag=True,
+              help="Écrire aussi le PDF des feuilles de synthèse à côté du tableau de bord (LibreOffice).")
+@click.option("--edition", type=click.Choice(EDITIONS), default=COMPLETE, show_default=True,
+              help="complete (présidents, référents) ou membres (sans aucun nom ni anomalie).")
 @click.option("--quiet", "-q", is_flag=True, help="Ne pas afficher les barres de progression.")
 @config_option
-def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: bool,
+def demo(inputs: Path, output: Path, sections: int | None, graine: int, pdf: bool, edition: str, quiet: bool,
          config_path: Path | None) -> None:
     """Générer des classeurs de section fictifs, les consolider et écrire le tableau de bord.
 
@@ -59,7 +64,7 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     try:
         with progress_bar(quiet, "Écriture des classeurs") as writing_bar, progress_bar(quiet) as reading_bar:
             result = run_demo(base, inputs, output, seed=graine, sections=sections, today=today,
-                              writing=writing_bar, reading=reading_bar)
+                              writing=writing_bar, reading=reading_bar, pdf=pdf, edition=edition)
     except (DemoError, RunError) as err:
         raise click.ClickException(str(err)) from err
     except OSError as err:
@@ -73,6 +78,9 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
         click.echo(note)
     _echo_summary(plan, report)
     echo_counts(report)
+    for note in result.month.notes:
+        if not note.startswith("Tableau de bord"):
+            click.echo(note)
     click.echo(f"Tableau de bord écrit : {output} (arrêté au {result.month.consolidation.arrete:%d/%m/%Y}, "
                f"{result.seconds['total']:.0f} s en tout).")
     click.echo(f"Pour le détail des anomalies : convention-xlsx valider {inputs} --config {result.config_file}")

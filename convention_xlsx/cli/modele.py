@@ -45,8 +45,8 @@ def _write(path: Path, config: Config, **prefill: object) -> None:
 @click.option(
     "--association",
     default=None,
-    metavar="ANVP|Auxilia",
-    help="Pré-remplit l'association dans la feuille « Section ».",
+    metavar="ASSOCIATION",
+    help="Pré-remplit l'association (une partie de la convention) dans la feuille qui dit qui envoie.",
 )
 @click.option("--section", "section", default=None, metavar="NOM", help="Pré-remplit le nom de la section.")
 @click.option(
@@ -54,8 +54,8 @@ def _write(path: Path, config: Config, **prefill: object) -> None:
     "establishments",
     multiple=True,
     metavar="CODE",
-    help="Code d'un établissement suivi par la section (option répétable) : une ligne pré-remplie "
-    "dans « Établissements ». Par défaut, ceux de la section dans la configuration.",
+    help="Code d'un site du référentiel (un établissement…) suivi par la section (option répétable) : une "
+    "ligne pré-remplie dans la feuille des sites. Par défaut, ceux de la section dans la configuration.",
 )
 @click.option(
     "--courriel",

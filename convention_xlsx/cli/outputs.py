@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..config import Config
-from ..dashboard.names import COMPLETE, EDITIONS, MEMBERS
+from ..dashboard.registry import COMPLETE, EDITIONS, MEMBERS
 from ..history import HISTORY_FILE
 
 
@@ -17,8 +17,9 @@ def dashboard_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--sans-historique``, ``--annee-bilan``, ``--precedent``, ``--edition``, ``--pdf``."""
     options = [
         click.option("--pdf", is_flag=True,
-                     help="Écrire aussi, à côté du classeur, un PDF des feuilles de synthèse (Synthèse, "
-                     "Établissements, Par DISP, Suivi des envois, Bilan), avec LibreOffice s'il est installé."),
+                     help="Écrire aussi, à côté du classeur, un PDF des feuilles de synthèse (Synthèse, les sites "
+                     "et leurs groupes, Changements, Suivi des envois, Bilan, Recommandations), avec LibreOffice "
+                     "s'il est installé."),
         click.option("--edition", type=click.Choice(EDITIONS), default=COMPLETE, show_default=True,
                      help="« complete » pour les présidents et référents ; « membres » pour les adhérents : "
                      "mêmes chiffres, sans noms de bénévoles, anomalies, mandats, manifeste ni coordonnées."),

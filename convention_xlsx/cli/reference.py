@@ -1,7 +1,8 @@
 """The documentation generated from the code, so it cannot drift.
 
 ``python -m convention_xlsx.cli.reference`` rewrites ``docs/commandes.md`` (every
-command's ``--help``) and ``docs/codes.md`` (the catalogue of anomaly codes);
+command's ``--help``), ``docs/codes.md`` (the catalogue of anomaly codes) and ``docs/modele.md``
+(the section workbook, from its description);
 ``tests/test_docs.py`` fails when they are out of date.
 """
 
@@ -33,9 +34,13 @@ def commands_markdown() -> str:
 
 
 def write(docs: Path) -> None:
+    from ..model_docs import model_markdown
+    from ..spec import default_spec
+
     docs.mkdir(exist_ok=True)
     (docs / "commandes.md").write_text(commands_markdown(), encoding="utf-8")
     (docs / "codes.md").write_text(catalogue_markdown(), encoding="utf-8")
+    (docs / "modele.md").write_text(model_markdown(default_spec()), encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,14 @@
-"""The presidents' dashboard workbook (XlsxWriter): one module per sheet or group.
+"""The presidents' dashboard workbook (XlsxWriter): the sheets of :mod:`.registry`, one module per sheet.
 
-The writer only lays out what :func:`convention_xlsx.indicators.compute` returns.
-Volunteers' text never becomes a formula, a link or a number (workbook options); the
-file is written next to its target and renamed, so a reader never sees half a file.
+The writer only lays out what :func:`convention_xlsx.indicators.compute` returns. Volunteers' text never
+becomes a formula, a link or a number (workbook options); the file is written next to its target and
+renamed, so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
@@ -16,19 +17,19 @@ from ..atomic import atomic_path
 from ..consolidate import Consolidation
 from ..indicators import Figures, compute
 from ..observations import CarriedObservations
-from . import names as n
 from .about import finding_links, write_about, write_anomalies
 from .bilan import write_bilan
-from .establishments import write_by_disp, write_establishments
+from .changes import write_changes
 from .evolution import write_evolution
 from .follow_up import write_follow_up
-from .names import EDITIONS, SHEET_NAMES, SUMMARY_SHEETS
-from .people import write_mandates
-from .records import write_communication, write_records
+from .records import write_records
+from .registry import COMPLETE, EDITIONS, MEMBERS, SheetEntry, entries, summary_names
+from .sites import write_by_group, write_sites
 from .styles import Styles, page_setup
 from .synthese import write_synthese
+from .validity import write_validity
 
-__all__ = ["EDITIONS", "SHEET_NAMES", "SUMMARY_SHEETS", "write_dashboard"]
+__all__ = ["COMPLETE", "EDITIONS", "MEMBERS", "summary_names", "write_dashboard"]
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
@@ -38,68 +39,72 @@ WORKBOOK_OPTIONS = {
     "default_date_format": "dd/mm/yyyy",
 }
 
-RECORD_SHEETS = {n.ACTIONS: "actions", n.MEETINGS: "meetings", n.REFERRALS: "referrals",
-                 n.TRAININGS: "trainings", n.CALLS: "calls"}
 
-
-def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = None, *, edition: str = n.COMPLETE,
-                    sheets: tuple[str, ...] | None = None,
-                    observations: CarriedObservations | None = None) -> None:
+def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = None, *, edition: str = COMPLETE,
+                    sheets: tuple[str, ...] | None = None, observations: CarriedObservations | None = None,
+                    sources: dict[str, str] | None = None) -> None:
     """Write the dashboard of ``cons`` to ``path`` (atomically; the parent folder is created).
 
-    ``edition``: ``complete`` or ``membres`` (see :data:`names.EDITIONS`). ``sheets``: write only
-    these sheets (e.g. :data:`names.SUMMARY_SHEETS` for the PDF). ``observations``: what the
-    référents wrote in the previous dashboard, written back into ``Bilan``.
+    ``edition``: ``complete`` or ``membres``. ``sheets``: write only these sheet names (the printed summary).
+    ``observations``: what the référents wrote in the previous dashboard, written back into the bilan.
+    ``sources``: month « AAAA-MM » → how the history recorded it (a monthly run, reconstructed, simulated).
     """
-    names = n.sheet_names(edition, sheets)
     figures = figures if figures is not None else compute(cons)
+    chosen = entries(figures, edition, sheets)
     links = finding_links(cons, Path(path).parent)
     with atomic_path(Path(path)) as tmp:
-        _write(cons, figures, str(tmp), names, edition, observations, links)
+        _write(cons, figures, str(tmp), chosen, edition, observations, links, sources or {})
 
 
-def _write(cons: Consolidation, f: Figures, target: str, names: tuple[str, ...], edition: str,
-           observations: CarriedObservations | None, links: dict[str, str]) -> None:
+def _write(cons: Consolidation, f: Figures, target: str, chosen: list[SheetEntry], edition: str,
+           observations: CarriedObservations | None, links: dict[str, str], sources: dict[str, str]) -> None:
     wb = Workbook(target, WORKBOOK_OPTIONS)
     title = cons.config.title
-    members = edition == n.MEMBERS
+    members = edition == MEMBERS
     suffix = " – édition des adhérents" if members else ""
     wb.set_properties({"title": f"{title} – tableau de bord au {cons.arrete:%d/%m/%Y}{suffix}",
-                       "subject": "Tableau de bord du partenariat", "company": "ANVP – Auxilia",
+                       "subject": "Tableau de bord du partenariat", "company": title,
                        "comments": "Produit par convention-xlsx"})
     styles = Styles(wb)
-    sheets = {name: wb.add_worksheet(name) for name in names}
-    header_rows: dict[str, int | None] = {}
-    if n.ESTABLISHMENTS in sheets:
-        write_establishments(sheets[n.ESTABLISHMENTS], styles, f)
-    disp_rows = write_by_disp(wb, sheets[n.BY_DISP], styles, f) if n.BY_DISP in sheets else None
-    if n.SYNTHESE in sheets:
-        write_synthese(wb, sheets[n.SYNTHESE], styles, f, title, disp_rows, names)
-    if n.EVOLUTION in sheets:
-        header_rows[n.EVOLUTION] = write_evolution(wb, sheets[n.EVOLUTION], styles, f)
-    for name, key in RECORD_SHEETS.items():
-        if name in sheets:
-            write_records(sheets[name], styles, cons, key, provenance=not members)
-    if n.COMMUNICATION in sheets:
-        header_rows[n.COMMUNICATION] = write_communication(sheets[n.COMMUNICATION], styles, cons, f,
-                                                           provenance=not members)
-    if n.MANDATES in sheets:
-        write_mandates(sheets[n.MANDATES], styles, f, cons.config.mandate_expiry_days)
-    if n.FOLLOW_UP in sheets:
-        write_follow_up(sheets[n.FOLLOW_UP], styles, f, contacts=not members)
-    if n.BILAN in sheets:
-        write_bilan(wb, sheets[n.BILAN], styles, f, observations, with_observations=not members)
-    if n.ANOMALIES in sheets:
-        write_anomalies(sheets[n.ANOMALIES], styles, cons, links)
+    sheets = {e.name: wb.add_worksheet(e.name) for e in chosen}
+    names = {e.key: e.name for e in chosen}
+    header_rows: dict[str, int | None] = {e.name: e.header_row for e in chosen}
+    errors = Counter(x.file for x in cons.report.findings if x.is_error)
+    for e in chosen:
+        ws = sheets[e.name]
+        if e.key == "sites":
+            write_sites(ws, styles, f, cons.config.extension)
+        elif e.key == "groups":
+            write_by_group(wb, ws, styles, f)
+        elif e.key == "evolution":
+            header_rows[e.name] = write_evolution(wb, ws, styles, f, sources)
+        elif e.key == "changes":
+            write_changes(ws, styles, f)
+        elif e.key.startswith("detail:"):
+            header_rows[e.name] = write_records(ws, styles, cons, f, e.key.split(":", 1)[1], provenance=not members)
+        elif e.key.startswith("validity:"):
+            ind = f.board.indicator(e.key.split(":", 1)[1])
+            days = cons.config.mandate_expiry_days if ind.alert_days is None else ind.alert_days
+            write_validity(ws, styles, f, ind, days)
+        elif e.key == "follow_up":
+            header_rows[e.name] = write_follow_up(ws, styles, f, dict(errors), contacts=not members)
+        elif e.key == "anomalies":
+            write_anomalies(ws, styles, cons, links)
+    if "bilan" in names:
+        write_bilan(wb, sheets[names["bilan"]], styles, f, sheets.get(names.get("recommendations", "")),
+                    observations, with_observations=not members)
+    if "synthese" in names:
+        write_synthese(wb, sheets[names["synthese"]], styles, f, cons, title, chosen, names)
     now = dt.datetime.now()
     generated = f"{now:%d/%m/%Y à %H:%M}" if cons.today == now.date() else f"{cons.today:%d/%m/%Y}"
-    if n.ABOUT in sheets:
-        write_about(sheets[n.ABOUT], styles, cons, generated, manifest=not members)
+    if "about" in names:
+        write_about(sheets[names["about"]], styles, cons, generated, manifest=not members)
     for name, ws in sheets.items():
-        row = header_rows.get(name, None if name in (n.SYNTHESE, n.BILAN, n.FOLLOW_UP, n.ABOUT) else 3)
-        page_setup(ws, name, title, cons.arrete, cons.today, None if row is None else (row, row),
-                   portrait=False)
-    if n.BY_DISP in sheets:
-        sheets[n.BY_DISP].fit_to_pages(1, 1)  # the table and its chart on one page
+        row = header_rows.get(name)
+        page_setup(ws, name, title, cons.arrete, cons.today, None if row is None else (row, row), portrait=False)
+    if "groups" in names:
+        sheets[names["groups"]].fit_to_pages(1, 1)  # the table and its chart on one page
     next(iter(sheets.values())).activate()
     wb.close()
+
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -95,6 +96,14 @@ def manifest_columns(spec: Spec) -> tuple[Col, ...]:
     # The last three columns are filled for the files ``collecter`` took from the mailbox.
 
 
+def _day(text: str) -> str:
+    """« 2026-07-01 » → « 01/07/2026 » (any other text as it is)."""
+    try:
+        return dt.date.fromisoformat(str(text)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(text)
+
+
 def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: str, manifest: bool = True) -> None:
     """Dates, versions and (with ``manifest``) the configuration and every input file."""
     cfg = cons.config
@@ -103,24 +112,25 @@ def write_about(ws: Worksheet, styles: Styles, cons: Consolidation, generated: s
                 "Comment il a été produit : versions, configuration, et chaque fichier reçu (manifeste)."
                 if manifest else "Quand et avec quelles versions il a été produit.")
     report = cons.report
+    sites = f"{ref.site_label}s"
+    situation = f" · situation au {_day(ref.date)}" if ref.date else ""
     facts = [
         ("Généré le", generated),
         ("Arrêté au", f"{cons.arrete:%d/%m/%Y}"),
         ("Période de la convention", f"du {cfg.period_start:%d/%m/%Y} au {cfg.period_end:%d/%m/%Y}"),
         ("Version de convention-xlsx", __version__),
-        ("Version du modèle de classeur", cfg.spec.version),
+        (f"{cfg.spec.section.column('template_version').label} de classeur",
+         f"{cfg.spec.version} (celle de chaque classeur reçu : voir le manifeste)"),
         ("Configuration", cfg.source),
-        ("Référentiel des établissements", f"{len(ref)} établissements · {ref.source}"
-                                           + (f" · situation au {ref.date}" if ref.date else "")),
+        ("Référentiel", f"{len(ref)} {sites} · {ref.source}{situation}"),
         ("Fichiers", f"{report.files_read} lu(s), {report.files_ignored} ignoré(s), "
                      f"{report.files_rejected} rejeté(s)"),
         ("Lignes", f"{report.rows_read} lue(s), {report.rows_consolidated} consolidée(s), "
-                   f"{report.rows_rejected} rejetée(s)"),
+                   f"{report.rows_rejected} rejetée(s) ; {report.values_left_out} valeur(s) écartée(s)"),
     ]
     if not manifest:  # the members' edition: dates and versions only
         facts = [fact for fact in facts if fact[0] not in ("Configuration", "Fichiers", "Lignes")]
-        facts[-1] = ("Référentiel des établissements", f"{len(ref)} établissements"
-                     + (f" · situation au {ref.date}" if ref.date else ""))
+        facts[-1] = ("Référentiel", f"{len(ref)} {sites}{situation}")
     for i, (label, value) in enumerate(facts, start=3):
         ws.write_string(i, 0, label, styles.label)
         ws.write_string(i, 1, value, styles.text)

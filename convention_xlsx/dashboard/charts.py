@@ -8,11 +8,11 @@ from __future__ import annotations
 from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 
-from ..indicators.presence import STATUSES
-from .styles import FONT, SERIES_COLOURS, STATE_COLOURS, STATUS_COLOURS
+from .styles import FONT, PRESENCE_COLOURS, SERIES_COLOURS, STATE_COLOURS
 
 WIDTH, HEIGHT = 515, 330
-TEXT = {"name": FONT, "size": 9}
+TEXT = {"name": FONT, "size": 10}
+"""Axes, labels and legends: 10 points, which print at 8 or more once a sheet is fitted to the page."""
 
 
 def _base(chart: Chart, title: str, legend: str | None = "bottom") -> Chart:
@@ -24,46 +24,47 @@ def _base(chart: Chart, title: str, legend: str | None = "bottom") -> Chart:
 
 
 def pie(wb: Workbook, sheet: str, title: str, first: int, last: int, cat_col: int, val_col: int,
-        colours: list[str]) -> Chart:
-    """A doughnut with each slice's value and share in its label, in the given colours."""
+        colours: list[str], values: list[float] | None = None) -> Chart:
+    """A doughnut with each slice's value in its label, in the given colours; a slice thinner than 5 %
+    has no label (it would overlap its neighbours: its value is in the legend's table beside)."""
     chart = wb.add_chart({"type": "doughnut"})
-    chart.add_series({
+    total = sum(values or []) or 1
+    labels = [{"delete": True} if values is not None and v / total < 0.05 else None for v in (values or [])]
+    series = {
         "name": title,
         "categories": [sheet, first, cat_col, last, cat_col],
         "values": [sheet, first, val_col, last, val_col],
         "points": [{"fill": {"color": c}, "border": {"color": "#FFFFFF"}} for c in colours],
         "data_labels": {"value": True, "percentage": False, "font": {**TEXT, "bold": True, "color": "#FFFFFF"}},
-    })
+    }
+    if any(labels):
+        series["data_labels"]["custom"] = labels
+    chart.add_series(series)
     chart.set_hole_size(45)
     return _base(chart, title, "right")
 
 
-def status_pie(wb: Workbook, sheet: str, first: int, last: int, cat_col: int, val_col: int) -> Chart:
-    return pie(wb, sheet, "Présence dans les établissements", first, last, cat_col, val_col,
-               [STATUS_COLOURS[s][0] for s in STATUSES])
-
-
 def completeness_pie(wb: Workbook, sheet: str, first: int, last: int, cat_col: int, val_col: int,
-                     states: list[str]) -> Chart:
+                     states: list[str], values: list[float] | None = None) -> Chart:
     return pie(wb, sheet, "Envois des sections ce mois-ci", first, last, cat_col, val_col,
-               [STATE_COLOURS[s][0] for s in states])
+               [STATE_COLOURS[s][0] for s in states], values)
 
 
-def status_by_disp(wb: Workbook, sheet: str, first: int, last: int) -> Chart:
-    """Stacked horizontal bars: per DISP, establishments in each status (columns B:E)."""
+def status_by_group(wb: Workbook, sheet: str, first: int, last: int, statuses: int, title: str) -> Chart:
+    """Stacked horizontal bars: per group, the sites in each presence status (columns 1..statuses)."""
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for i, status in enumerate(STATUSES, start=1):
+    for i in range(1, statuses + 1):
         chart.add_series({
             "name": [sheet, first - 1, i],
             "categories": [sheet, first, 0, last, 0],
             "values": [sheet, first, i, last, i],
-            "fill": {"color": STATUS_COLOURS[status][0]},
+            "fill": {"color": PRESENCE_COLOURS[(i - 1) % len(PRESENCE_COLOURS)][0]},
             "gap": 60,
         })
     chart.set_y_axis({"reverse": True, "num_font": TEXT})
     chart.set_x_axis({"num_font": TEXT, "num_format": "0", "min": 0,
                       "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
-    chart = _base(chart, "Présence par DISP (nombre d'établissements)")
+    chart = _base(chart, title)
     chart.set_size({"width": WIDTH, "height": HEIGHT + 20})
     return chart
 
@@ -130,3 +131,20 @@ def lines(wb: Workbook, sheet: str, title: str, header_row: int, first: int, las
     chart.set_y_axis({"num_font": TEXT, "num_format": "# ##0", "min": 0,
                       "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
     return _base(chart, title)
+
+
+def funnel(wb: Workbook, sheet: str, title: str, first: int, last: int) -> Chart:
+    """A funnel as horizontal bars, the first step on top, each bar labelled with its value."""
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": title,
+        "categories": [sheet, first, 0, last, 0],
+        "values": [sheet, first, 1, last, 1],
+        "fill": {"color": SERIES_COLOURS[0]},
+        "data_labels": {"value": True, "num_format": "# ##0", "font": TEXT},
+        "gap": 40,
+    })
+    chart.set_y_axis({"reverse": True, "num_font": TEXT})
+    chart.set_x_axis({"num_font": TEXT, "num_format": "# ##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E5E7EB"}}})
+    return _base(chart, title, legend=None)

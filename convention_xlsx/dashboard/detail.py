@@ -53,7 +53,7 @@ def cell_values(series: pd.Series, kind: str) -> list:
         days = (stamps - EXCEL_EPOCH) / pd.Timedelta(days=1)
         return [None if pd.isna(v) else float(v) for v in days]
     if kind == "bool":
-        return [None if v is None or pd.isna(v) else ("oui" if v else "non") for v in series]
+        return [None if v is None or pd.isna(v) else ("Oui" if v else "Non") for v in series]
     if kind in ("int", "amount", "decimal", "pct"):
         numbers = pd.to_numeric(series, errors="coerce").astype("Float64")
         return [None if pd.isna(v) else float(v) for v in numbers]
@@ -120,6 +120,7 @@ def schema_columns(sheet: Sheet, spec: Spec, with_names: bool = True, provenance
              if provenance or key in ("section", "association")]
     if sheet.joint_key:
         cols.append(Col("joint_duplicate", "Doublon commun", "bool"))
+    cols.append(Col("copy_duplicate", "Copie", "bool"))
     return cols
 
 

@@ -7,25 +7,25 @@ presence status and by report state are defined once here, for cells and charts 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..indicators.activity import ANVP_ONLY, AUXILIA_ONLY, BOTH, NONE
-from ..indicators.people import CURRENT, EXPIRED, EXPIRING, FUTURE
+from ..indicators.periods import CURRENT, EXPIRED, EXPIRING, FUTURE
 
 FONT = "Calibri"
 INK = "#1F2937"
 ACCENT = "#1F4E79"
 MUTED = "#6B7280"
 
-STATUS_COLOURS = {
-    BOTH: ("#2E7D32", "#C8E6C9"),
-    ANVP_ONLY: ("#1565C0", "#BBDEFB"),
-    AUXILIA_ONLY: ("#EF6C00", "#FFE0B2"),
-    NONE: ("#9E9E9E", "#EEEEEE"),
-}
-"""Presence status → (strong colour for charts, light fill for cells)."""
+PRESENCE_COLOURS = (("#2E7D32", "#C8E6C9"), ("#1565C0", "#BBDEFB"), ("#EF6C00", "#FFE0B2"), ("#9E9E9E", "#EEEEEE"))
+"""Presence statuses in their order (both, first party only, second party only, none) → (strong colour for
+charts, light fill for cells)."""
+
+
+def status_colours(labels: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    return dict(zip(labels, PRESENCE_COLOURS, strict=False))
 
 STATE_COLOURS = {
     "à jour": ("#2E7D32", "#C8E6C9"),
@@ -45,8 +45,10 @@ SERIES_COLOURS = ("#1F4E79", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#C6282
 
 DATE = "dd/mm/yyyy"
 MONTH = "mm/yyyy"
-INTEGER = "# ##0"
-AMOUNT = "# ##0 €"
+INTEGER = "# ### ##0"
+AMOUNT = "# ### ##0 €"
+"""The space is a literal (the same on any computer's language): a leading one is invisible in a right-aligned
+number, so a signed figure picks its format by size (:meth:`Styles.signed_for`)."""
 PERCENT = "0 %"
 DECIMAL = "# ##0.0"
 
@@ -65,6 +67,8 @@ class Styles:
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
         self.title = wb.add_format({**base, "bold": True, "font_size": 18, "font_color": ACCENT})
         self.subtitle = wb.add_format({**base, "italic": True, "font_color": MUTED})
+        self.subtitle_wrap = wb.add_format({**base, "italic": True, "font_color": MUTED, "text_wrap": True,
+                                            "valign": "top"})
         self.heading = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": ACCENT,
                                       "bottom": 2, "bottom_color": ACCENT})
         self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "font_color": "#FFFFFF",
@@ -74,10 +78,10 @@ class Styles:
         self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.note = wb.add_format({**base, "italic": True, "font_color": MUTED, "text_wrap": True,
                                    "valign": "top"})
-        self.tile_label = wb.add_format({**base, "bold": True, "font_size": 9, "font_color": MUTED,
+        self.tile_label = wb.add_format({**base, "bold": True, "font_size": 10, "font_color": MUTED,
                                          "bg_color": "#F3F4F6", "align": "center", "text_wrap": True,
                                          "top": 1, "left": 1, "right": 1, "border_color": "#D1D5DB"})
-        self.tile_detail = wb.add_format({**base, "font_size": 9, "font_color": MUTED, "bg_color": "#F3F4F6",
+        self.tile_detail = wb.add_format({**base, "font_size": 10, "font_color": MUTED, "bg_color": "#F3F4F6",
                                           "align": "center", "text_wrap": True, "bottom": 1, "left": 1,
                                           "right": 1, "border_color": "#D1D5DB"})
         tile_value = {**base, "bold": True, "font_size": 20, "font_color": ACCENT, "bg_color": "#F3F4F6",
@@ -87,11 +91,13 @@ class Styles:
         self.numbers = {kind: wb.add_format({**base, "num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()}
         self.bold_numbers = {kind: wb.add_format({**base, "bold": True, "num_format": fmt})
                              for kind, fmt in NUMBER_FORMATS.items()}
-        signed = {"int": "+# ##0;-# ##0;0", "amount": "+# ##0 €;-# ##0 €;0 €", "pct": '+0" pt";-0" pt";0" pt"'}
-        # A change of shares is shown in percentage points: the writer multiplies it by 100.
-        self.signed = {kind: wb.add_format({**base, "num_format": fmt}) for kind, fmt in signed.items()}
+        self._wb = wb
+        self._signed: dict[tuple[str, int], object] = {}
         self.fills = {name: wb.add_format({"bg_color": light, "font_color": INK})
-                      for name, (_, light) in {**STATUS_COLOURS, **STATE_COLOURS}.items()}
+                      for name, (_, light) in STATE_COLOURS.items()}
+        self.palette = {light: wb.add_format({"bg_color": light, "font_color": INK})
+                        for _, light in PRESENCE_COLOURS}
+        self.precise = {kind: wb.add_format({**base, "num_format": "0.0 %"}) for kind in ("pct",)}
         self.tick = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#C8E6C9",
                                    "font_color": "#1B5E20", "border": 1, "border_color": "#FFFFFF"})
         self.cross = wb.add_format({**base, "bold": True, "align": "center", "bg_color": "#FFCDD2",
@@ -104,15 +110,29 @@ class Styles:
     def number(self, kind: str):
         return self.numbers.get(kind, self.text)
 
+    def signed_for(self, kind: str, value: float):
+        """« +9 », « −35 », « +1 250 € », « −3 pt » (a change of shares, in points: the writer multiplies it by
+        100) — a real minus, and thousands separated only where there are thousands."""
+        groups = max(1, (len(str(int(abs(value)))) + 2) // 3) if value == value else 1
+        digits = "0" if groups == 1 else "#" + " ###" * (groups - 2) + " ##0"
+        decimals = ".0" if kind == "decimal" else ""
+        unit = {"amount": " €", "pct": '" pt"'}.get(kind, "")
+        fmt = f'+{digits}{decimals}{unit};"−"{digits}{decimals}{unit};0{unit}'
+        key = (kind, groups)
+        if key not in self._signed:
+            self._signed[key] = self._wb.add_format({**self._base, "num_format": fmt})
+        return self._signed[key]
+
 
 def colour_column(ws: Worksheet, styles: Styles, first_row: int, last_row: int, col: int,
                   values: dict[str, tuple[str, str]]) -> None:
     """Conditional fills by value on one column (status, state): no per-cell format."""
     if last_row < first_row:
         return
-    for value in values:
+    for value, (_, light) in values.items():
+        fmt = styles.fills.get(value) or styles.palette.get(light)
         ws.conditional_format(first_row, col, last_row, col, {
-            "type": "cell", "criteria": "==", "value": f'"{value}"', "format": styles.fills[value]})
+            "type": "cell", "criteria": "==", "value": f'"{value}"', "format": fmt})
 
 
 def page_setup(ws: Worksheet, sheet: str, title: str, arrete: dt.date, generated: dt.date,
@@ -132,8 +152,15 @@ def page_setup(ws: Worksheet, sheet: str, title: str, arrete: dt.date, generated
     ws.set_footer(f"&LGénéré le {generated:%d/%m/%Y}&CPage &P / &N&Rconvention-xlsx")
 
 
-def sheet_title(ws: Worksheet, styles: Styles, title: str, subtitle: str, last_col: int = 8) -> None:
-    """Title on row 1 and a one-line explanation on row 2."""
+def sheet_title(ws: Worksheet, styles: Styles, title: str, subtitle: str,
+                widths: list[float] | None = None) -> None:
+    """Title on row 1 and its explanation on row 2 — wrapped within the columns of ``widths`` (the printed
+    ones), so that paper shows all of it, else on one line."""
     ws.set_row(0, 28)
     ws.write_string(0, 0, title, styles.title)
-    ws.write_string(1, 0, subtitle, styles.subtitle)
+    if not widths or len(widths) < 2:
+        ws.write_string(1, 0, subtitle, styles.subtitle)
+        return
+    ws.merge_range(1, 0, 1, len(widths) - 1, subtitle, styles.subtitle_wrap)
+    per_line = max(20.0, sum(widths) * 1.1)
+    ws.set_row(1, 14 * math.ceil(len(subtitle) / per_line) + 3)

@@ -22,8 +22,11 @@ from ..config import Config, ExpectedSection
 from ..consolidate import default_arrete
 from .mistakes import DATE_KEY, KINDS, Mistake, Typist
 from .plan import (
+    CORRESPONDENTS,
     NATIONAL,
     SPEC,
+    VISITORS,
+    VOCAB,
     Recorder,
     Section,
     make_sections,
@@ -33,6 +36,7 @@ from .plan import (
     select_sections,
     slug,
 )
+from .vocabulary import has_vocabulary
 
 __all__ = ["DemoPlan", "DemoWorkbook", "Mistake", "plan_demo", "MIN_SECTIONS"]
 
@@ -77,11 +81,19 @@ def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
               today: dt.date | None = None) -> DemoPlan:
     """Everything the demo will write, decided from ``seed`` alone (no file access).
 
+    The ANVP–Auxilia convention has a demo world of its own (its vocabulary in
+    ``data/demo_anvp_auxilia.toml``); any other convention gets one drawn from its workbook's
+    description (:mod:`.generic`).
+
     ``sections``: how many expected sections (all, about 250, when None; at least
     :data:`MIN_SECTIONS`). Dates never go past ``today`` nor, for event rows, outside the
     convention's period, except the deliberate mistakes.
     """
     today = today or dt.date.today()
+    if not has_vocabulary(config.extension):
+        from .generic import plan_generic  # a convention without a demo world of its own
+
+        return plan_generic(config, seed=seed, sections=sections, today=today)
     if sections is not None and sections < MIN_SECTIONS:
         raise ValueError(f"sections must be at least {MIN_SECTIONS}")
     rng = random.Random(seed)
@@ -100,27 +112,28 @@ def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
     twice.older_update = twice.updated.replace(day=1) - dt.timedelta(days=rng.randint(3, 25))
 
     recorder = Recorder(rng, referentiel, world, config.period_start, last, arrete)
-    partner = {code: s for s in local if s.association == "Auxilia" for code in s.establishments}
-    for s in sorted(local, key=lambda s: s.association):  # ANVP first: it adds the joint records
+    partner = {code: s for s in local if s.association == CORRESPONDENTS for code in s.establishments}
+    for s in sorted(local, key=lambda s: s.association != VISITORS):  # visitors first: they add the joint records
         recorder.local(s, partner)
     national = {s.association: s for s in chosen if s.name == NATIONAL}
-    recorder.national(national["ANVP"], national["Auxilia"])
+    recorder.national(national[VISITORS], national[CORRESPONDENTS])
 
     filed = [s for s in chosen if s is not missing]
     names = {id(s): f"{s.association}_{slug(s.name)}_{s.updated:%Y-%m}.xlsx" for s in filed}
     for s in filed:
         _keep_until_update(s)
+    older = _older_copy(twice)  # as it was sent a month earlier, before this month's typing
     typist = Typist(rng, referentiel)
+    typos = VOCAB.typos.get(("actions", "action_type"), {})
     for s in filed:
         typist.mistype(s, names[id(s)])
     order = filed[2:] + filed[:2]
     rng.shuffle(order)
     candidates = [(s, names[id(s)]) for s in order]
-    _ensure_mandate(rng, recorder, [s for s in order if s.association == "ANVP" and s.name != NATIONAL])
+    _ensure_mandate(rng, recorder, [s for s in order if s.association == VISITORS and s.name != NATIONAL])
     for kind in KINDS:
-        if kind == "liste" and not any(m.value == "Rencontre arrivants" for m in typist.mistakes):
-            typist.force(kind, candidates,
-                         when=lambda row: row.get("action_type") == "Rencontre quartier arrivants")
+        if kind == "liste" and not any(m.value in typos.values() for m in typist.mistakes):
+            typist.force(kind, candidates, when=lambda row: row.get("action_type") in typos)
         elif kind not in typist.used:
             typist.force(kind, candidates)
 
@@ -128,7 +141,7 @@ def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
     workbooks = []
     for s in filed:
         if s is twice:
-            workbooks.append(_workbook(_older_copy(s), older_file, typist, twice.older_update))
+            workbooks.append(_workbook(older, older_file, typist, twice.older_update))
         workbooks.append(_workbook(s, names[id(s)], typist, s.updated))
     expected = [ExpectedSection(s.association, s.name, s.establishments, s.email) for s in chosen]
     return DemoPlan(seed, expected, workbooks, typist.mistakes, missing=missing.label, late=late.label,
@@ -151,7 +164,7 @@ def _older_copy(section: Section) -> Section:
     copy = Section(section.association, section.name, section.establishments, section.email, section.editor,
                    section.older_update)
     for key, rows in section.tables.items():
-        copy.tables[key] = [r for r in rows if "_when" not in r or r["_when"] <= section.older_update]
+        copy.tables[key] = [dict(r) for r in rows if "_when" not in r or r["_when"] <= section.older_update]
     return copy
 
 
@@ -162,7 +175,7 @@ def _ensure_mandate(rng: random.Random, recorder: Recorder, sections: list[Secti
         return
     section = sections[0]
     code = section.establishments[0] if section.establishments else None
-    row = recorder.volunteer(*person(rng), code, "Visiteur et correspondant", True, False, recorder.mandate())
+    row = recorder.volunteer(*person(rng), code, VOCAB.roles["visiteur_et_cp"], True, False, recorder.mandate())
     section.tables["volunteers"].append(row)
 
 

@@ -39,12 +39,16 @@ class DemoError(Exception):
     """The demo cannot write where it was asked to; the message is French."""
 
 
-def referentiel_path(config: Config) -> Path:
-    """The active configuration's référentiel file, or the one shipped with the package."""
-    source = config.referentiel.source
+def data_path(source: str, packaged: str) -> Path:
+    """The file a configuration read (``source``), or the package's copy when it read that one."""
     if source and Path(source).is_file():
         return Path(source).resolve()
-    return Path(str(resources.files("convention_xlsx").joinpath("data/etablissements.csv"))).resolve()
+    return Path(str(resources.files("convention_xlsx").joinpath(f"data/{packaged}"))).resolve()
+
+
+def referentiel_path(config: Config) -> Path:
+    """The active configuration's référentiel file, or the one shipped with the package."""
+    return data_path(config.referentiel.source, "etablissements.csv")
 
 
 def _toml(value: object) -> str:
@@ -63,10 +67,18 @@ def config_text(plan: DemoPlan, base: Config) -> str:
         f"titre = {_toml(base.title)}",
         f"debut = {base.period_start.isoformat()}",
         f"fin = {base.period_end.isoformat()}",
-        f"referentiel = {_toml(str(referentiel_path(base)))}",
+        f"classeur = {_toml(str(data_path(base.spec.source, 'classeur.toml')))}",
     ]
-    if base.referentiel.date:
-        lines.append(f"date_referentiel = {_toml(base.referentiel.date)}")
+    if base.dashboard is not None and base.dashboard.indicators:
+        lines.append(f"indicateurs = {_toml(str(data_path(base.dashboard.source, 'indicateurs.toml')))}")
+    if base.extension:
+        lines.append(f"extension = {_toml(base.extension)}")
+    ref = base.referentiel
+    lines += ["", "[referentiel]", f"fichier = {_toml(str(referentiel_path(base)))}",
+              f"groupe = {_toml(ref.group_column)}", f"libelle_site = {_toml(ref.site_label)}",
+              f"libelle_groupe = {_toml(ref.group_label)}"]
+    if ref.date:
+        lines.append(f"date = {_toml(ref.date)}")
     lines += ["", "[referents]"]
     lines += [f"{name} = {_toml(mail)}" for name, mail in base.referents.items()]
     lines += ["", "[seuils]", f"mandat_expiration_jours = {base.mandate_expiry_days}",

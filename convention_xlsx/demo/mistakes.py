@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from ..config import Referentiel
 from ..schema import Sheet
 from ..template import FIRST_DATA_ROW
-from .plan import SPEC, Section
+from .plan import SPEC, VOCAB, Section
 
 DATE_KEY = {"actions": "date", "meetings": "date", "referrals": "month", "trainings": "date",
             "communication": "date", "calls": "filed"}
@@ -28,12 +28,8 @@ DATE_KEY = {"actions": "date", "meetings": "date", "referrals": "month", "traini
 MONTH_NAMES = dict(enumerate(("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                                "septembre", "octobre", "novembre", "décembre"), start=1))
 
-MISSPELT = {
-    ("actions", "action_type"): {"Rencontre quartier arrivants": "Rencontre arrivants",
-                                 "Collectif associatif local": "Collectif local",
-                                 "Manifestation en établissement": "Manifestation"},
-    ("meetings", "with_whom"): {"Direction et SPIP": "Direction/SPIP"},
-}
+MISSPELT = VOCAB.typos
+"""(sheet, column) → {dropdown value: how it gets misspelt} (``data/demo_anvp_auxilia.toml``)."""
 WITH_CODE = ("actions", "meetings", "referrals")
 COUNTS = {"actions": "people_reached", "referrals": "informed", "trainings": "anvp_participants"}
 RATE = 0.02

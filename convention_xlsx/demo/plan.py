@@ -20,70 +20,26 @@ from dataclasses import dataclass, field
 
 from ..config import Establishment, Referentiel
 from ..spec import default_spec
-from ..text import ascii_name
+from .people import FIRST_NAMES, LAST_NAMES, person, random_date, slug
+from .vocabulary import load_vocabulary
 
 NATIONAL = "National"
 SPEC = default_spec()
 """The ANVP–Auxilia workbook this demo world fills (the demo is that convention's)."""
+__all__ = ["FIRST_NAMES", "LAST_NAMES", "NATIONAL", "SPEC", "VOCAB", "Recorder", "Section", "person",
+           "random_date", "slug"]
 _V = {
     "joint": SPEC.sheet("actions").joint_value,
-    "themes": SPEC.sheet("trainings").column("theme").choices,
     "news": SPEC.sheet("communication").column("nature").term("nouvelles_du_partenaire"),
-    "statuses": SPEC.sheet("calls").column("status").choices,
     "accepted": SPEC.sheet("calls").column("status").term("accepte"),
+    "by_other": {c.party: c.term("par_l_autre") for c in SPEC.sheet("meetings").columns if "par_l_autre" in c.terms},
 }
 
-FIRST_NAMES = (
-    "Anne", "Bernard", "Camille", "Claire", "Colette", "Daniel", "Dominique", "Élise", "Étienne",
-    "Françoise", "François", "Gérard", "Hélène", "Henri", "Isabelle", "Jacques", "Jeanne", "Jean-Marc",
-    "Josiane", "Laurent", "Lucie", "Marc", "Marie", "Martine", "Michel", "Monique", "Nathalie",
-    "Nicole", "Olivier", "Pascale", "Patrick", "Philippe", "Pierre", "Sophie", "Sylvie", "Thierry",
-    "Valérie", "Yves",
-)  # fmt: skip
-LAST_NAMES = (
-    "Aubert", "Barbier", "Benoît", "Bertin", "Blanchard", "Bonnet", "Brunet", "Carpentier", "Chevalier",
-    "Colin", "Da Silva", "Denis", "Dubois", "Dumont", "Dupuis", "Fabre", "Faure", "Fleury", "Garnier",
-    "Gauthier", "Gilbert", "Girard", "Guérin", "Hamon", "Julien", "Lacroix", "Lambert", "Leclerc",
-    "Lefèvre", "Lemaire", "Leroy", "Marchand", "Martin", "Mercier", "Meunier", "Morel", "Moulin",
-    "Noël", "Perrin", "Picard", "Renard", "Riviere", "Roche", "Rousseau", "Roux", "Schmitt", "Vidal",
-)  # fmt: skip
-
-ACTION_WEIGHTS = {
-    "Rencontre quartier arrivants": 34, "Collectif associatif local": 16, "Manifestation en établissement": 14,
-    "Journées Nationales Prison": 8, "Intervention scolaire ou universitaire": 9,
-    "Prise de parole presse/radio/TV": 4, "Recrutement de bénévoles": 9, "Autre": 6,
-}  # fmt: skip
-OUTSIDE = ("Intervention scolaire ou universitaire", "Prise de parole presse/radio/TV", "Recrutement de bénévoles")
-"""Action types that take place outside an establishment (no code)."""
-
-ACTION_TEXTS = {
-    "Rencontre quartier arrivants": "Présentation des deux associations aux arrivants",
-    "Collectif associatif local": "Réunion du collectif des associations intervenant en détention",
-    "Manifestation en établissement": "Forum des associations en détention",
-    "Journées Nationales Prison": "Stand commun et conférence-débat des JNP",
-    "Intervention scolaire ou universitaire": "Intervention dans un lycée sur la vie en prison",
-    "Prise de parole presse/radio/TV": "Entretien sur une radio locale",
-    "Recrutement de bénévoles": "Réunion d'information pour de futurs bénévoles",
-    "Autre": "Rencontre avec l'aumônerie et le service scolaire",
-}
-MEETING_TEXTS = (
-    "Point annuel sur les interventions associatives", "Organisation des visites au parloir",
-    "Accès des bénévoles à la détention", "Calendrier des actions communes", "Bilan de l'année",
-    "Préparation des Journées Nationales Prison", "Orientation des arrivants vers les associations",
-)
-FUNDERS = (
-    ("Fondation de France", "Privé"), ("Ministère de la Justice", "Public"), ("Fondation M6", "Privé"),
-    ("Région Île-de-France", "Public"), ("Fondation Crédit Mutuel", "Privé"), ("FDVA", "Public"),
-    ("Fondation Orange", "Privé"), ("DISP de Lyon", "Public"),
-)
-CALL_TITLES = (
-    "Formation commune des bénévoles", "Lutte contre l'illettrisme en détention", "Préparer la sortie",
-    "Maintien des liens familiaux", "Sensibilisation du grand public", "Recrutement de bénévoles",
-)
-TRAINING_PLACES = ("Paris", "Lyon", "Marseille", "Rennes", "Lille", "Bordeaux", "Toulouse", "Strasbourg",
-                   "Dijon", "En ligne")
-
-_SIZE = {"CP": (6, 16), "MA": (4, 11), "CD": (3, 8), "MC": (3, 7), "EPM": (2, 4), "CSL": (1, 3), "QPA": (1, 3)}
+VOCAB = load_vocabulary("anvp_auxilia", SPEC)
+"""Roles, action types, funders… that the demo's sections write (``data/demo_anvp_auxilia.toml``)."""
+VISITORS, CORRESPONDENTS = SPEC.party_names
+"""The party of the visitors (present by its visitors) and the party of the correspondents (CP)."""
+YES, NO = SPEC.yes, SPEC.no
 
 
 @dataclass
@@ -118,20 +74,6 @@ class World:
     """Establishment → Auxilia learners (148 establishments, about 2,200 in all)."""
 
 
-def slug(text: str) -> str:
-    """A portable, readable, lower-case fragment of a file name or e-mail address."""
-    return ascii_name(text, keep_case=False).replace(".", "-").replace("_", "-")
-
-
-def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
-
-
-def person(rng: random.Random) -> tuple[str, str]:
-    """A fictitious volunteer: (last name, first name)."""
-    return rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
-
-
 # --------------------------------------------------------------------------- sections
 
 
@@ -153,9 +95,9 @@ def make_sections(rng: random.Random, referentiel: Referentiel, world: World) ->
     by_commune: dict[tuple[str, str], list[str]] = defaultdict(list)
     for e in referentiel.establishments:
         if e.code in world.anvp:
-            by_commune[("ANVP", e.commune)].append(e.code)
+            by_commune[(VISITORS, e.commune)].append(e.code)
         if e.code in world.auxilia_cp:
-            by_commune[("Auxilia", e.commune)].append(e.code)
+            by_commune[(CORRESPONDENTS, e.commune)].append(e.code)
     sections = [
         Section(association, commune, tuple(codes), f"{association.lower()}.{slug(commune)}@example.org")
         for (association, commune), codes in by_commune.items()
@@ -165,7 +107,8 @@ def make_sections(rng: random.Random, referentiel: Referentiel, world: World) ->
         if e.code in world.learners and e.code not in world.auxilia_cp:
             delegations[e.disp].append(e.code)
     sections += [
-        Section("Auxilia", f"Délégation {disp}", tuple(codes), f"auxilia.delegation-{slug(disp)}@example.org")
+        Section(CORRESPONDENTS, f"Délégation {disp}", tuple(codes),
+                f"{slug(CORRESPONDENTS)}.delegation-{slug(disp)}@example.org")
         for disp, codes in delegations.items()
     ]
     sections.sort(key=lambda s: (s.association, s.name))
@@ -209,15 +152,15 @@ class Recorder:
 
     def local(self, section: Section, partner: dict[str, Section]) -> None:
         for code in section.establishments:
-            if section.association == "ANVP":
+            if section.association == VISITORS:
                 self._anvp_establishment(section, self.ref[code], partner.get(code))
             else:
                 self._auxilia_establishment(section, self.ref[code])
             self._referrals(section, code)
-        if section.association == "Auxilia":
+        if section.association == CORRESPONDENTS:
             for _ in range(self.rng.randint(3, 8)):  # correspondence tutors of the section
                 last, first = person(self.rng)
-                section.tables["volunteers"].append(self.volunteer(last, first, None, "Formateur Auxilia",
+                section.tables["volunteers"].append(self.volunteer(last, first, None, VOCAB.roles["formateur"],
                                                                     anvp=self.rng.random() < 0.08, auxilia=True))
         self._own_actions(section)
         people = section.tables["volunteers"]
@@ -226,19 +169,19 @@ class Recorder:
 
     def _anvp_establishment(self, section: Section, e: Establishment, partner: Section | None) -> None:
         rng, volunteers = self.rng, section.tables["volunteers"]
-        low, high = _SIZE.get(e.type, (2, 6))
+        low, high = VOCAB.sizes.get(e.type, (2, 6))
         count = rng.randint(low, high)
         cps = self.world.auxilia_cp.get(e.code, 0)
         if not volunteers:
-            volunteers.append(self.volunteer(*person(rng), e.code, "Président de section ANVP", True,
+            volunteers.append(self.volunteer(*person(rng), e.code, VOCAB.roles["president"], True,
                                               rng.random() < 0.15))
-        volunteers.append(self.volunteer(*person(rng), e.code, "Correspondant d'établissement ANVP", True,
+        volunteers.append(self.volunteer(*person(rng), e.code, VOCAB.roles["correspondant_etablissement"], True,
                                           rng.random() < 0.15))
         visitors = 0
         for _ in range(count):
-            role, auxilia, mandate = "Visiteur ANVP", rng.random() < 0.12, None
+            role, auxilia, mandate = VOCAB.roles["visiteur"], rng.random() < 0.12, None
             if (cps == 0 and rng.random() < 0.12) or (cps and rng.random() < 0.03):
-                role = "Visiteur et correspondant"
+                role = VOCAB.roles["visiteur_et_cp"]
                 auxilia = rng.random() < 0.4
                 mandate = None if auxilia else self.mandate()
             volunteers.append(self.volunteer(*person(rng), e.code, role, True, auxilia, mandate))
@@ -246,10 +189,10 @@ class Recorder:
         auxilia_view = cps > 0
         roll = rng.random()
         section.tables["establishments"].append({
-            "establishment": e.code, "anvp_present": "Oui", "anvp_visitors": visitors,
-            "auxilia_present": None if roll < 0.08 else ("Non" if auxilia_view else "Oui") if roll > 0.98
-            else ("Oui" if auxilia_view else "Non"),
-            "comment": rng.choice((None, None, None, "Équipe stable", "Recherche de nouveaux visiteurs")),
+            "establishment": e.code, "anvp_present": YES, "anvp_visitors": visitors,
+            "auxilia_present": None if roll < 0.08 else (NO if auxilia_view else YES) if roll > 0.98
+            else (YES if auxilia_view else NO),
+            "comment": rng.choice((None, None, None, *VOCAB.comments)),
         })
         joint = partner is not None and e.code in partner.establishments
         for year in range(self.start.year, self.end.year + 1):
@@ -267,11 +210,11 @@ class Recorder:
             if rng.random() < 0.05:
                 auxilia, mandate = False, self.mandate()
             section.tables["volunteers"].append(self.volunteer(
-                *person(rng), e.code, "Correspondant de prison Auxilia", rng.random() < 0.2, auxilia, mandate))
+                *person(rng), e.code, VOCAB.roles["cp"], rng.random() < 0.2, auxilia, mandate))
         anvp = e.code in self.world.anvp
         section.tables["establishments"].append({
-            "establishment": e.code, "anvp_present": None if rng.random() < 0.1 else ("Oui" if anvp else "Non"),
-            "auxilia_present": "Oui" if cps else "Non", "auxilia_cps": cps,
+            "establishment": e.code, "anvp_present": None if rng.random() < 0.1 else (YES if anvp else NO),
+            "auxilia_present": YES if cps else NO, "auxilia_cps": cps,
             "auxilia_learners": self.world.learners.get(e.code),
         })
         if cps and not anvp:
@@ -281,10 +224,10 @@ class Recorder:
 
     def volunteer(self, last: str, first: str, code: str | None, role: str, anvp: bool, auxilia: bool,
                    mandate: tuple[dt.date, dt.date] | None = None) -> dict:
-        yes = self.rng.choice(("Oui", "Oui", "Oui", "Oui", "oui", "OUI", "x"))
+        yes = self.rng.choice((YES, YES, YES, YES, YES.lower(), YES.upper(), "x"))  # as volunteers type it
         return {
             "last_name": last, "first_name": first, "establishment": code, "role": role,
-            "anvp_member": yes if anvp else "Non", "auxilia_member": yes if auxilia else "Non",
+            "anvp_member": yes if anvp else NO, "auxilia_member": yes if auxilia else NO,
             "mandate_start": mandate[0] if mandate else None, "mandate_end": mandate[1] if mandate else None,
         }
 
@@ -305,32 +248,31 @@ class Recorder:
         rng = self.rng
         day = random_date(rng, max(self.start, dt.date(year, 1, 1)), min(self.end, dt.date(year, 12, 31)))
         if auxilia_there:
-            auxilia = rng.choices(("Oui", "Par l'ANVP", "Non"), (60, 15, 25))[0]
+            auxilia = rng.choices((YES, _V["by_other"][CORRESPONDENTS], NO), (60, 15, 25))[0]
         else:
-            auxilia = rng.choices(("Non", "Par l'ANVP"), (70, 30))[0]
-        both = auxilia == "Oui"
+            auxilia = rng.choices((NO, _V["by_other"][CORRESPONDENTS]), (70, 30))[0]
+        both = auxilia == YES
         row = {
             "date": day, "establishment": code,
-            "with_whom": rng.choices(("Direction", "SPIP", "Direction et SPIP"), (50, 30, 20))[0],
-            "anvp_represented": rng.choices(("Oui", "Par Auxilia"), (95, 5))[0] if both else "Oui",
+            "with_whom": rng.choices(list(VOCAB.with_whom), list(VOCAB.with_whom.values()))[0],
+            "anvp_represented": rng.choices((YES, _V["by_other"][VISITORS]), (95, 5))[0] if both else YES,
             "auxilia_represented": auxilia,
-            "joint_preparation": "Oui" if both and rng.random() < 0.55 else "Non",
-            "minutes_anvp": "Oui" if rng.random() < 0.85 else "Non",
-            "minutes_auxilia": "Oui" if (both or auxilia != "Non") and rng.random() < 0.6 else "Non",
-            "subject": rng.choice(MEETING_TEXTS),
+            "joint_preparation": YES if both and rng.random() < 0.55 else NO,
+            "minutes_anvp": YES if rng.random() < 0.85 else NO,
+            "minutes_auxilia": YES if (both or auxilia != NO) and rng.random() < 0.6 else NO,
+            "subject": rng.choice(VOCAB.subjects),
         }
         section.tables["meetings"].append(row)
         if partner is not None and both:
             copy = dict(row)
             if rng.random() < 0.08:  # the two reports disagree on a detail: commun-divergent
-                copy["minutes_auxilia"] = "Non" if row["minutes_auxilia"] == "Oui" else "Oui"
+                copy["minutes_auxilia"] = NO if row["minutes_auxilia"] == YES else YES
             partner.tables["meetings"].append(copy)
 
     def _joint_action(self, section: Section, partner: Section, code: str, year: int) -> None:
         rng = self.rng
-        kind = rng.choices(("Rencontre quartier arrivants", "Collectif associatif local",
-                            "Manifestation en établissement", "Journées Nationales Prison"), (45, 25, 20, 10))[0]
-        if kind == "Journées Nationales Prison":
+        kind = rng.choices(list(VOCAB.joint_actions), list(VOCAB.joint_actions.values()))[0]
+        if kind == VOCAB.national_day:
             start = dt.date(year, 11, 20)
             day = random_date(rng, start, start + dt.timedelta(days=7))
         else:
@@ -339,7 +281,7 @@ class Recorder:
             return
         row = {"date": day, "establishment": code, "action_type": kind, "associations": _V["joint"],
                "anvp_volunteers": rng.randint(1, 5), "auxilia_volunteers": rng.randint(1, 3),
-               "people_reached": rng.randint(5, 40), "description": ACTION_TEXTS[kind]}
+               "people_reached": rng.randint(5, 40), "description": VOCAB.action_texts[kind]}
         section.tables["actions"].append(row)
         copy = dict(row)
         if rng.random() < 0.08:
@@ -348,25 +290,26 @@ class Recorder:
 
     def _own_actions(self, section: Section) -> None:
         rng = self.rng
-        types, weights = zip(*ACTION_WEIGHTS.items(), strict=True)
-        per_year = 2 * len(section.establishments) + (2 if section.association == "ANVP" else 0)
+        types, weights = zip(*VOCAB.action_weights.items(), strict=True)
+        per_year = 2 * len(section.establishments) + (2 if section.association == VISITORS else 0)
         for year in range(self.start.year, self.end.year + 1):
             for _ in range(rng.randint(per_year // 2, per_year + 1)):
                 kind = rng.choices(types, weights)[0]
-                code = None if kind in OUTSIDE or not section.establishments else rng.choice(section.establishments)
+                outside = kind in VOCAB.outside or not section.establishments
+                code = None if outside else rng.choice(section.establishments)
                 day = random_date(rng, dt.date(year, 1, 1), dt.date(year, 12, 31))
                 if not self.start <= day <= self.end:
                     continue
                 own = section.association
                 section.tables["actions"].append({
                     "date": day, "establishment": code, "action_type": kind, "associations": own,
-                    "anvp_volunteers": rng.randint(1, 4) if own == "ANVP" else None,
-                    "auxilia_volunteers": rng.randint(1, 3) if own == "Auxilia" else None,
-                    "people_reached": rng.randint(3, 60), "description": ACTION_TEXTS[kind],
+                    "anvp_volunteers": rng.randint(1, 4) if own == VISITORS else None,
+                    "auxilia_volunteers": rng.randint(1, 3) if own == CORRESPONDENTS else None,
+                    "people_reached": rng.randint(3, 60), "description": VOCAB.action_texts[kind],
                 })
 
     def _referrals(self, section: Section, code: str) -> None:
-        rng, anvp = self.rng, section.association == "ANVP"
+        rng, anvp = self.rng, section.association == VISITORS
         if not anvp and code not in self.world.auxilia_cp:
             return  # without a CP in the establishment nobody informs detainees there
         month = self.start.replace(day=1)
@@ -389,25 +332,32 @@ class Recorder:
             self._news(section)
             self._calls(section)
             for year in range(self.start.year, self.end.year + 1):
-                jnp = random_date(rng, dt.date(year, 11, 20), dt.date(year, 11, 27))
-                for kind, day in (("Journées Nationales Prison", jnp),
-                                  ("Recrutement de bénévoles", random_date(rng, dt.date(year, 2, 1),
-                                                                           dt.date(year, 10, 31)))):
-                    if self.start <= day <= self.end:
-                        section.tables["actions"].append({
-                            "date": day, "establishment": None, "action_type": kind,
-                            "associations": _V["joint"] if kind == "Journées Nationales Prison" else
-                            section.association, "people_reached": rng.randint(50, 400),
-                            "description": ACTION_TEXTS[kind]})
+                day = random_date(rng, dt.date(year, 2, 1), dt.date(year, 10, 31))
+                if self.start <= day <= self.end:  # each head office's own recruitment campaign
+                    section.tables["actions"].append({
+                        "date": day, "establishment": None, "action_type": VOCAB.recruitment,
+                        "associations": section.association, "people_reached": rng.randint(50, 400),
+                        "description": VOCAB.action_texts[VOCAB.recruitment]})
+        for year in range(self.start.year, self.end.year + 1):
+            # The national day's joint stand, outside any establishment, reported by both head offices with the
+            # same date and type: it counts once.
+            day = random_date(rng, dt.date(year, 11, 20), dt.date(year, 11, 27))
+            if self.start <= day <= self.end:
+                row = {"date": day, "establishment": None, "action_type": VOCAB.national_day,
+                       "associations": _V["joint"], "people_reached": rng.randint(50, 400),
+                       "anvp_volunteers": rng.randint(4, 20), "description": VOCAB.action_texts[VOCAB.national_day]}
+                anvp.tables["actions"].append(row)
+                auxilia.tables["actions"].append({**row, "anvp_volunteers": None,
+                                                  "auxilia_volunteers": rng.randint(2, 10)})
         for year in range(self.start.year, self.end.year + 1):  # joint trainings, reported by both (§2)
             for _ in range(rng.randint(3, 5)):
                 day = random_date(rng, dt.date(year, 1, 15), dt.date(year, 12, 10))
                 if not self.start <= day <= self.end:
                     continue
-                row = {"date": day, "theme": rng.choices(_V["themes"], (35, 35, 20, 10))[0],
-                       "place": rng.choice(TRAINING_PLACES), "anvp_participants": rng.randint(4, 25),
+                row = {"date": day, "theme": rng.choices(list(VOCAB.themes), list(VOCAB.themes.values()))[0],
+                       "place": rng.choice(VOCAB.places), "anvp_participants": rng.randint(4, 25),
                        "auxilia_participants": rng.randint(2, 15), "hours": rng.choice((2, 3, 3, 6, 2.5)),
-                       "funding": rng.choice(("Fonds propres", "Subvention DAP", "Fondation de France", None))}
+                       "funding": rng.choice((*VOCAB.fundings, None))}
                 anvp.tables["trainings"].append(row)
                 if rng.random() < 0.85:
                     auxilia.tables["trainings"].append(dict(row))
@@ -416,7 +366,7 @@ class Recorder:
         """Partner news at least once per quarter (§3), with a quarter or two missing for realism."""
         rng = self.rng
         quarters = [(y, q) for y in range(self.start.year, self.end.year + 1) for q in range(4)]
-        skipped = set(rng.sample(quarters, 1 if section.association == "ANVP" else 2))
+        skipped = set(rng.sample(quarters, 1 if section.association == VISITORS else 2))
         media = SPEC.sheet("communication").column("medium").choices
         natures = SPEC.sheet("communication").column("nature").choices
         for year, quarter in quarters:
@@ -438,14 +388,15 @@ class Recorder:
                 day = random_date(rng, dt.date(year, 1, 10), dt.date(year, 11, 30))
                 if not self.start <= day <= self.end:
                     continue
-                funder, kind = rng.choice(FUNDERS)
-                status = rng.choices(_V["statuses"], (5, 20, 45, 30))[0]
+                funder, kind = rng.choice(VOCAB.funders)
+                status = rng.choices(list(VOCAB.statuses), list(VOCAB.statuses.values()))[0]
                 if day.year == self.end.year and day.month >= 10:
-                    status = rng.choice(("En préparation", "Déposé"))
+                    status = rng.choice(VOCAB.not_yet_judged)
                 requested = rng.randrange(5_000, 80_000, 500)
-                carrier = "Commun" if section.association == "ANVP" and rng.random() < 0.5 else section.association
+                joint = section.association == VISITORS and rng.random() < 0.5
+                carrier = VOCAB.joint_carrier if joint else section.association
                 section.tables["calls"].append({
-                    "filed": day, "funder": funder, "funder_type": kind, "title": rng.choice(CALL_TITLES),
+                    "filed": day, "funder": funder, "funder_type": kind, "title": rng.choice(VOCAB.call_titles),
                     "carrier": carrier, "requested": requested, "status": status,
                     "granted": round(requested * rng.uniform(0.5, 1.0), -2) if status == _V["accepted"] else None,
                 })

@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
-from ..consolidate import default_arrete
-from ..history import backfill
+from ..consolidate import Consolidation, default_arrete
+from ..dashboard.registry import COMPLETE
+from ..history import SIMULATED, figure_rows, record, run_row
+from ..indicators.board import snapshot
+from ..indicators.snapshot import month_key
 from ..run import MonthResult, RunOptions, consolidate_step, publish
 from . import DemoPlan, plan_demo
 from .files import clear_previous, write_config, write_workbooks
+from .timeline import make_timeline, month_ends, situation_at
 
 DEMO_HISTORY = "historique_demo.sqlite"
 """The demo's own history, apart from the référent's real ``historique.sqlite``."""
@@ -36,12 +40,33 @@ class DemoResult:
     """``ecriture`` (the workbooks) and ``total``."""
 
 
+def simulate_history(db: Path, cons: Consolidation, seed: int) -> list[str]:
+    """Record in ``db`` every month of the convention before the arrêté's, as the demo's timeline says the
+    sites were then (:mod:`.timeline`), each marked « simulé »; return the months recorded."""
+    import dataclasses
+
+    sheet = cons.config.spec.sites
+    if sheet is None or sheet.key not in cons.tables:
+        return []
+    sites = cons.tables[sheet.key]
+    timeline = make_timeline(seed, sites, cons.config.spec, cons.config.period_start, cons.arrete)
+    written = []
+    for day in month_ends(cons.config.period_start, cons.arrete):
+        tables = {**cons.tables, sheet.key: situation_at(sites, timeline, cons.config.spec, day)}
+        rows, completeness = snapshot(dataclasses.replace(cons, arrete=day, today=day, tables=tables))
+        record(db, run_row(day, cons.report, completeness, cons.config.spec.version, SIMULATED),
+               figure_rows(day, rows))
+        written.append(month_key(day))
+    return written
+
+
 def run_demo(base: Config, inputs: Path, output: Path, *, seed: int = 1, sections: int | None = None,
              today: dt.date | None = None, writing: Progress | None = None,
-             reading: Progress | None = None) -> DemoResult:
+             reading: Progress | None = None, pdf: bool = False, edition: str = COMPLETE) -> DemoResult:
     """Write the demo's workbooks into ``inputs`` (its configuration beside them) and run the month on them.
 
-    Raises :class:`~convention_xlsx.demo.files.DemoError`, :class:`~convention_xlsx.run.RunError` or an
+    ``pdf``: also print the summary sheets to PDF beside ``output`` (LibreOffice); ``edition``: ``complete`` or
+    ``membres``. Raises :class:`~convention_xlsx.demo.files.DemoError`, :class:`~convention_xlsx.run.RunError` or an
     ``OSError`` with what could not be written.
     """
     today = today or dt.date.today()
@@ -54,10 +79,13 @@ def run_demo(base: Config, inputs: Path, output: Path, *, seed: int = 1, section
     written = time.perf_counter() - started
     db = Path(output).parent / DEMO_HISTORY
     options = RunOptions(output=Path(output), arrete=default_arrete(config, today)[0], today=today, history=db,
-                         carry_observations=False)
+                         carry_observations=False, pdf=pdf, edition=edition)
     month = consolidate_step(Path(inputs), config, options, reading)
     db.unlink(missing_ok=True)
-    backfill(db, month.consolidation)
+    simulated = simulate_history(db, month.consolidation, seed)
+    if simulated:
+        month.notes.append(f"Historique de démonstration : {len(simulated)} mois simulés avant celui de l'arrêté "
+                           f"({db.name}), marqués « simulé » dans la feuille Évolution.")
     publish(month, options)
     return DemoResult(plan, config, config_file, month,
                       {"ecriture": written, "total": time.perf_counter() - started})

@@ -14,14 +14,23 @@ import pandas as pd
 from ..config import section_key
 from ..consolidate import Consolidation
 from ..report import READ, FileRecord
+from ..schema import Kind
 from ..tables import COPY, JOINT_DUPLICATE, build_frame
+
+SITE = "establishment"
+"""The figures' name for a table's site column, whatever its key in the workbook's description."""
 
 
 def table(cons: Consolidation, key: str) -> pd.DataFrame:
-    """The consolidated table ``key``, or an empty typed one when the run has none."""
+    """The consolidated table ``key`` (an empty typed one when the run has none), its site column — the first
+    column of kind ``code`` — also under :data:`SITE`."""
+    sheet = cons.config.spec.sheet(key)
     frame = cons.tables.get(key)
     if frame is None:
-        return build_frame(cons.config.spec.sheet(key), [])
+        frame = build_frame(sheet, [])
+    site = next((c.key for c in sheet.data_columns if c.kind is Kind.ESTABLISHMENT), None)
+    if site is not None and site != SITE and SITE not in frame:
+        frame = frame.assign(**{SITE: frame[site]})
     return frame
 
 

@@ -1,0 +1,119 @@
+"""The demo's past: how each site's situation moved month by month before the workbooks' last word.
+
+A section's sites sheet holds today's situation only, so the demo invents its past the way it happens: a
+party arrives in a site during the convention (absent before), a correspondent arrives or leaves, volunteers
+join or stop. The moves are drawn from their own seeded generator, as differences from the final
+situation that the workbooks state, so the last month is exactly what was written and the history leads
+to it. :func:`situation_at` gives the consolidated sites table at any earlier day; the demo records each
+month of it in the history as « simulé » — never as a monthly run (:mod:`convention_xlsx.demo.run`).
+
+Generic: it reads the parties' presence and headcount columns from the workbook's description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..schema import Spec
+
+
+@dataclass
+class Timeline:
+    """Per (party, site code): when the party arrived, and the dated moves of its headcount."""
+
+    arrivals: dict[tuple[str, str], dt.date] = field(default_factory=dict)
+    """The party was absent from the site before this day (it reported « Non » and 0)."""
+    moves: dict[tuple[str, str], list[tuple[dt.date, int]]] = field(default_factory=dict)
+    """(day, change) of the headcount: +1 a volunteer joined that day, −1 one left."""
+
+
+def month_ends(start: dt.date, before: dt.date) -> list[dt.date]:
+    """The last day of each month from ``start``'s up to the month before ``before``'s."""
+    out, first = [], start.replace(day=1)
+    while (first.year, first.month) < (before.year, before.month):
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        out.append(following - dt.timedelta(days=1))
+        first = following
+    return out
+
+
+def make_timeline(seed: int, sites: pd.DataFrame, spec: Spec, start: dt.date, end: dt.date) -> Timeline:
+    """Draw the past of the sites table ``sites`` (consolidated: its final situation) from ``seed``."""
+    rng = random.Random(f"{seed}-historique")
+    timeline = Timeline()
+    span = max(1, (end - start).days)
+
+    def day(low: float = 0.05, high: float = 0.95) -> dt.date:
+        return start + dt.timedelta(days=int(span * rng.uniform(low, high)))
+
+    for party in (p for p in spec.parties if p.presence):
+        rows = sites[sites["association"] == party.name]
+        for code, present, count in zip(rows["establishment"], rows[party.presence],
+                                        rows[party.headcount] if party.headcount else [None] * len(rows),
+                                        strict=True):
+            if code is None or pd.isna(code):
+                continue
+            key = (party.name, str(code))
+            final = 0 if count is None or pd.isna(count) else int(count)
+            flag = None if present is None or pd.isna(present) else bool(present)
+            moves: list[tuple[dt.date, int]] = []
+            if flag is True and rng.random() < 0.12:
+                timeline.arrivals[key] = day(0.1, 0.85)  # the party reached the site during the convention
+            elif flag is False and party.headcount and rng.random() < 0.1:
+                moves.append((day(0.2, 0.9), -1))  # its last volunteer left: it was there before
+            for _ in range(rng.choice((0, 1, 1, 2, 3)) if final else 0):
+                moves.append((day(), rng.choice((1, 1, 1, -1))))  # mostly arrivals: teams grow
+            if moves:
+                timeline.moves[key] = sorted(moves)
+    return timeline
+
+
+def situation_at(sites: pd.DataFrame, timeline: Timeline, spec: Spec, day: dt.date) -> pd.DataFrame:
+    """The sites table as the same sections would have reported it on ``day``.
+
+    Each party's own row follows its timeline; another party's view of it (its presence column in their rows)
+    follows the same truth. A value the final table does not hold (left empty, or left out) stays empty.
+    """
+    out = sites.copy()
+    parties = [p for p in spec.parties if p.presence]
+    for party in parties:
+        headcounts = sites[party.headcount] if party.headcount else pd.Series([None] * len(sites), index=sites.index)
+        own = {}  # the party's own last word on each site it reported: the truth others' views follow
+        for code, association, present, count in zip(sites["establishment"], sites["association"],
+                                                      sites[party.presence], headcounts, strict=True):
+            if association == party.name:
+                own[str(code)] = _at(timeline, (party.name, str(code)), day, present, count)[0]
+        counts, flags = [], []
+        for code, association, present, count in zip(sites["establishment"], sites["association"],
+                                                      sites[party.presence], headcounts, strict=True):
+            if association == party.name:
+                here, number = _at(timeline, (party.name, str(code)), day, present, count)
+            else:  # another party's view of this party
+                truth = own.get(str(code))
+                missing = present is None or pd.isna(present)
+                here = present if missing or truth is None or pd.isna(truth) else truth
+                number = count
+            flags.append(None if here is None or pd.isna(here) else bool(here))
+            counts.append(None if number is None or pd.isna(number) else int(number))
+        out[party.presence] = pd.array(flags, dtype="boolean")
+        if party.headcount:
+            out[party.headcount] = pd.array(counts, dtype="Int64")
+    return out
+
+
+def _at(timeline: Timeline, key: tuple[str, str], day: dt.date, present: object, count: object
+        ) -> tuple[object, object]:
+    missing_flag = present is None or pd.isna(present)
+    missing_count = count is None or pd.isna(count)
+    arrival = timeline.arrivals.get(key)
+    if arrival is not None and day < arrival:
+        return (None if missing_flag else False), (None if missing_count else 0)
+    later = sum(change for when, change in timeline.moves.get(key, ()) if when > day)
+    number = None if missing_count else max(0, int(count) - later)
+    if missing_flag:
+        return None, number
+    return (bool(number) if number is not None and later else bool(present)), number
