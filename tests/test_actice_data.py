@@ -2,8 +2,7 @@
 
 ``modeles/actice/`` holds its configuration, its antenna workbook and its référentiel of the 101
 départements. These tests check that the data loads, that the référentiel is the real list, and that
-the engine's commands work on a convention that is not ANVP–Auxilia (some still assume its sheets:
-those tests are marked xfail until the engine stops doing so).
+the engine's commands work on a convention that is not ANVP–Auxilia, without naming it.
 """
 
 from __future__ import annotations
@@ -34,9 +33,6 @@ REGIONS = {
     "Guadeloupe": 1, "Martinique": 1, "Guyane": 1, "La Réunion": 1, "Mayotte": 1,
 }
 """The 18 current régions and how many départements each has."""
-
-README_CRASH = ("engine: readme_text.readme_rows looks up spec.sheet('volunteers') (KeyError), an ANVP–Auxilia "
-                "sheet the Act'ice workbook does not have")
 
 
 class EngineCrash(Exception):
@@ -158,9 +154,6 @@ def _texts_of(wb: openpyxl.Workbook):
         yield from (str(prop.name), str(prop.value))
 
 
-@pytest.mark.xfail(strict=True, raises=EngineCrash,
-                   reason=README_CRASH + "; once fixed, the Lisez-moi's fixed paragraph « Chaque section de l'ANVP et "
-                   "d'Auxilia… » still names them: this test then fails on that leak")
 def test_modele_writes_the_actice_workbook(actice, tmp_path):
     out = tmp_path / "X.xlsx"
     result = invoke(["modele", "--config", str(CONFIG), "-o", str(out)])
@@ -231,7 +224,6 @@ def _rows():
     }
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError, reason=README_CRASH + " (make_section_workbook builds the template)")
 def test_valider_finds_exactly_the_two_mistakes(actice, tmp_path):
     folder = tmp_path / "classeurs"
     make_section_workbook(folder / "ronalpia_lyon.xlsx", actice, "Ronalpia", "Lyon", dt.date(2021, 6, 2),
