@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import time
 from pathlib import Path
@@ -56,7 +57,7 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
     from ..demo import plan_demo
     from ..demo.files import DemoError, clear_previous, write_config, write_workbooks
     from ..history import backfill
-    from ..run import RunError, RunOptions, consolidate_step, publish
+    from ..run import RunError, RunOptions, consolidate_step, output_lock, publish
 
     refuse_inside(output, inputs, "-o", "le tableau de bord")
     base = open_config(config_path)
@@ -84,16 +85,21 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
         click.echo(note)
     db = output.parent / DEMO_HISTORY
     options = RunOptions(output=output, arrete=arrete, today=today, history=db, carry_observations=False)
-    with progress_bar(quiet) as progress:
-        result = consolidate_step(inputs, config, options, progress)
-    cons = result.consolidation
-    with writing(db):
-        db.unlink(missing_ok=True)
-        backfill(db, cons)
-    try:
-        publish(result, options)
-    except RunError as err:
-        raise click.ClickException(str(err)) from err
+    with contextlib.ExitStack() as held:  # one run at a time on the output folder
+        try:
+            held.enter_context(output_lock(options))
+        except RunError as err:
+            raise click.ClickException(str(err)) from err
+        with progress_bar(quiet) as progress:
+            result = consolidate_step(inputs, config, options, progress)
+        cons = result.consolidation
+        with writing(db):
+            db.unlink(missing_ok=True)
+            backfill(db, cons)
+        try:
+            publish(result, options)
+        except RunError as err:
+            raise click.ClickException(str(err)) from err
     report = cons.report
     _echo_summary(plan, report)
     echo_counts(report)
