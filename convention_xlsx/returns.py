@@ -10,15 +10,19 @@ gets the ``À corriger`` list alone.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
+import warnings
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidationList
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,8 +63,17 @@ def write_returns(cons: Consolidation, input_dir: Path, out_dir: Path) -> dict[s
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
         add_to_fix_sheet(wb, findings, path, linked=len(wb.sheetnames) > 0)
+        data = io.BytesIO()  # in memory first: a save that fails half-way leaves no half-written file
+        try:
+            with _quiet():
+                wb.save(data)
+        except Exception:  # a value openpyxl read but cannot write back (found by tests/fuzz.py)
+            wb, data = openpyxl.Workbook(), io.BytesIO()
+            wb.remove(wb.active)
+            add_to_fix_sheet(wb, findings, path, linked=False)
+            wb.save(data)
         with atomic_path(target) as tmp:
-            wb.save(tmp)
+            tmp.write_bytes(data.getvalue())
         written[path] = target
     return written
 
@@ -72,7 +85,10 @@ def annotated_copy(source: Path, findings: Iterable[Finding], config: Config) ->
         data = source.read_bytes()
         if not data.startswith(b"PK"):  # encrypted (OLE) or not OOXML: never write a decrypted copy
             return None
-        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False)
+        if _huge_merge(data):  # openpyxl makes one object per merged cell: a whole-sheet merge takes GBs
+            return None
+        with _quiet():
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds on files calamine could read: the list alone then
         return None
     sheets = {fold(name): wb[name] for name in wb.sheetnames}
@@ -93,6 +109,37 @@ def annotated_copy(source: Path, findings: Iterable[Finding], config: Config) ->
         if ws is not None and schema.LISTS_SHEET_NAME in wb.sheetnames:
             restore_validations(ws, sheet, config)
     return wb
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """openpyxl warns in English (stderr) and even prints (« 19 is out of range ») on a damaged file:
+    none of it is for the référent, whose terminal shows the run's French report."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+_MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([^"]*)"')
+_RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?")
+MAX_MERGED_CELLS = 100_000
+
+
+def _huge_merge(data: bytes) -> bool:
+    """Whether a sheet merges more than :data:`MAX_MERGED_CELLS` cells, or a range that is not one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/worksheets/") or info.file_size > 64 * 1024 * 1024:
+                continue
+            for ref in _MERGE.findall(zf.read(info)):
+                match = _RANGE.fullmatch(ref.decode("ascii", "replace").replace("$", ""))
+                if match is None:
+                    return True
+                first, top, last, bottom = match.groups()
+                width = abs(column_index_from_string(last or first) - column_index_from_string(first)) + 1
+                if width * (abs(int(bottom or top) - int(top)) + 1) > MAX_MERGED_CELLS:
+                    return True
+    return False
 
 
 def restore_validations(ws: Worksheet, sheet: schema.Sheet, config: Config) -> None:
