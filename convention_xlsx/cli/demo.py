@@ -40,7 +40,8 @@ recorded as a monthly run would."""
               default=Path("sorties") / "tableau_de_bord_demo.xlsx", show_default=True,
               help="Tableau de bord à écrire, hors du dossier --entrees.")
 @click.option("--sections", type=click.IntRange(min=6), default=None,
-              help="Nombre de sections attendues (par défaut l'échelle nationale : environ 250).")
+              help="Nombre de sections attendues (par défaut l'échelle nationale, la plus grande possible : "
+              "environ 260).")
 @click.option("--graine", type=int, default=1, show_default=True,
               help="Graine du tirage aléatoire : la même graine donne les mêmes classeurs.")
 @click.option("--quiet", "-q", is_flag=True, help="Ne pas afficher les barres de progression.")
@@ -77,6 +78,8 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, quiet: b
         raise click.ClickException(f"Impossible d'écrire la démonstration dans {inputs} : "
                                    f"{describe_os_error(err)}.") from err
     written = time.perf_counter() - started
+    if plan.size_note():
+        click.echo(plan.size_note())
     click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en {written:.0f} s "
                f"(graine {graine}, {len(plan.expected)} sections attendues, configuration {config_file}).")
 
