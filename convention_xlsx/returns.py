@@ -91,6 +91,14 @@ def annotated_copy(source: Path, findings: Iterable[Finding], config: Config) ->
             wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds on files calamine could read: the list alone then
         return None
+    try:
+        _annotate(wb, findings, config)
+    except Exception:  # a damaged workbook openpyxl opened but cannot annotate (found by tests/fuzz.py)
+        return None
+    return wb
+
+
+def _annotate(wb: openpyxl.Workbook, findings: Iterable[Finding], config: Config) -> None:
     sheets = {fold(name): wb[name] for name in wb.sheetnames}
     for finding in findings:
         ws = sheets.get(fold(finding.sheet)) if finding.sheet else None
@@ -108,7 +116,6 @@ def annotated_copy(source: Path, findings: Iterable[Finding], config: Config) ->
         ws = sheets.get(fold(sheet.name))
         if ws is not None and schema.LISTS_SHEET_NAME in wb.sheetnames:
             restore_validations(ws, sheet, config)
-    return wb
 
 
 @contextlib.contextmanager
@@ -123,6 +130,7 @@ def _quiet() -> Iterator[None]:
 _MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([^"]*)"')
 _RANGE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?")
 MAX_MERGED_CELLS = 100_000
+EXCEL_ROWS = 1_048_576
 
 
 def _huge_merge(data: bytes) -> bool:
@@ -146,7 +154,7 @@ def restore_validations(ws: Worksheet, sheet: schema.Sheet, config: Config) -> N
     """Put back the template's validations on the columns found by header name."""
     labels = {fold(c.label): c for c in sheet.columns}
     ws.data_validations = DataValidationList()
-    last = max(ws.max_row, template.LAST_VALIDATED_ROW)
+    last = min(max(ws.max_row, template.LAST_VALIDATED_ROW), EXCEL_ROWS)  # a damaged file may claim more
     for cell in ws[template.HEADER_ROW]:
         col = labels.get(fold(cell.value)) if isinstance(cell.value, str) else None
         validation = template.column_validation(col, config) if col is not None else None

@@ -9,6 +9,8 @@
 - « date-sans-valeur », « type-impossible », « nombre-impossible » (a 400-digit number): openpyxl
   reads those cells but cannot write them back: the annotated return crashed on save. The return is
   then the « À corriger » list alone.
+- « reference-invalide »: a cell at row 1,048,577 made openpyxl's sheet one row longer than Excel's,
+  and restoring the dropdowns down to it raised ValueError: the whole --retours run lost.
 - « fusion-geante »: a merge over the whole sheet made openpyxl create one object per merged cell in
   the main process (13.8 GB measured): such a workbook gets the list alone, without opening it.
 """
@@ -94,6 +96,17 @@ def test_a_cell_openpyxl_cannot_write_back_gets_the_list_alone(config, tmp_path)
     _, written = _cons_and_returns(config, folder, tmp_path / "retours")
     back = openpyxl.load_workbook(written["date-vide.xlsx"])
     assert back.sheetnames == [TO_FIX]  # the annotated copy could not be saved: the list alone
+
+
+def test_a_cell_past_the_last_row_of_excel_does_not_stop_the_returns(config, tmp_path):
+    folder = tmp_path / "entrees"
+    folder.mkdir()
+    path = _workbook(folder / "ligne.xlsx", config, 7)
+    _zip_change(path, lambda n, d: d.replace(b'<c r="H3" s="14" t="n" />', b'<c r="H1048577" t="n"><v>1</v></c>')
+                if n == "xl/worksheets/sheet3.xml" else d)
+    assert b"H1048577" in zipfile.ZipFile(path).read("xl/worksheets/sheet3.xml")
+    _, written = _cons_and_returns(config, folder, tmp_path / "retours")
+    assert openpyxl.load_workbook(written["ligne.xlsx"]).sheetnames[0] == TO_FIX
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="/proc absent : mémoire non bornable ici")
