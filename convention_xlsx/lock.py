@@ -118,14 +118,17 @@ def _same_file(handle, path: Path) -> bool:
     return os.name == "nt" or (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev)
 
 
+_OWNER_OFFSET = 0 if fcntl is not None else 1
+"""Where the holder's line starts: on Windows after the locked first byte, which others cannot read."""
+
+
 def _write_owner(handle) -> None:
-    """Who holds the lock: ``pid host time``. On Windows after the locked first byte (it cannot be read)."""
-    owner = f"{os.getpid()} {socket.gethostname()} {dt.datetime.now().isoformat(timespec='seconds')}\n"
-    offset = 0 if fcntl is not None else 1
+    """Who holds the lock: ``pid host time``."""
+    line = f"{os.getpid()} {socket.gethostname()} {dt.datetime.now().isoformat(timespec='seconds')}\n"
     with contextlib.suppress(OSError):
-        handle.seek(offset)
+        handle.seek(0)
         handle.truncate()
-        handle.write(b"\n" * offset + owner.encode("utf-8"))
+        handle.write(b"\n" * _OWNER_OFFSET + line.encode("utf-8"))  # the file is opened to append
         handle.flush()
 
 
@@ -133,6 +136,7 @@ def owner(path: Path) -> tuple[str, str, str] | None:
     """(process id, machine, start time) written in the lock file, or None when unreadable."""
     try:
         with open(path, "rb") as handle:
+            handle.seek(_OWNER_OFFSET)
             text = handle.read(512).decode("utf-8", "replace").strip()
     except OSError:
         return None

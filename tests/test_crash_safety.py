@@ -1,6 +1,7 @@
 """A run killed at any moment, and two runs at once: the outputs stay whole, the next run cleans up.
 
-Real ``consolider`` subprocesses on a small demo folder (8 workbooks made through the template),
+Real ``consolider`` subprocesses on a small demo folder (8 workbooks made through the template; the
+national demo with ``CONVENTION_XLSX_KILL_SECTIONS=national``),
 killed with SIGKILL at moments found by watching the output folders (no hook in the code): while
 reading, while writing the returns, while writing the dashboard, just after the dashboard replaced
 the previous one (the history being recorded), and while ``--chiffrer`` writes its plain scratch
@@ -39,13 +40,19 @@ ARRETE = "2023-11-30"
 SHEETS = {"Synthèse", "Établissements", "Bilan", "Anomalies"}
 
 
+SECTIONS_VARIABLE = "CONVENTION_XLSX_KILL_SECTIONS"
+"""Sections of the killed runs' input (default 8; ``national`` for the national demo, about 260)."""
+
+
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory, config):
-    """8 demo workbooks and their configuration."""
+    """8 demo workbooks (or the national demo, see :data:`SECTIONS_VARIABLE`) and their configuration."""
     import datetime as dt
 
     root = tmp_path_factory.mktemp("entrees")
-    plan = plan_demo(config, seed=3, sections=8, today=dt.date(2024, 2, 1))
+    wanted = os.environ.get(SECTIONS_VARIABLE, "8")
+    sections = None if wanted == "national" else int(wanted)
+    plan = plan_demo(config, seed=3, sections=sections, today=dt.date(2024, 2, 1))
     demo_config = write_config(plan, config, root / "convention.toml")
     write_workbooks(plan, root / "classeurs", demo_config)
     return root / "classeurs", root / "convention.toml"
@@ -170,7 +177,8 @@ def test_five_kills_leave_a_whole_dashboard_an_intact_history_and_no_leftover(in
         env = _env(CONVENTION_XLSX_MOT_DE_PASSE_SORTIE="secret")
         proc = subprocess.Popen(_command(inputs, out, *extra), cwd=tmp_path, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        _kill_when(proc, watch(out, proc))
+        ran = _kill_when(proc, watch(out, proc))
+        print(f"tué pendant « {moment} » après {ran:.2f} s")  # shown with pytest -s
         assert not any(p.exists() for p in left), (moment, left)  # the previous kill's, removed by this run
 
         # Right after the kill: the dashboard is the previous one or a new one, whole; the history holds.
