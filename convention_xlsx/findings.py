@@ -11,6 +11,7 @@ the row is consolidated (« a value, not the row »). An ``avertissement`` keeps
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -126,6 +127,12 @@ _CODES = (
 CATALOGUE: dict[str, CodeInfo] = {c.code: c for c in _CODES}
 
 
+_TEXT_FIELDS = ("file", "sheet", "cell", "column", "value", "message", "suggestion")
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+"""Characters a workbook cannot hold (XML 1.0) and a terminal must not receive (escape sequences):
+a finding quotes what a file held, so they are replaced by « \ufffd » wherever it is shown."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One anomaly, at the place the volunteer sees it."""
@@ -142,6 +149,10 @@ class Finding:
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
             raise ValueError(f"unknown finding code {self.code!r}: add it to findings.CATALOGUE")
+        for name in _TEXT_FIELDS:
+            text = getattr(self, name)
+            if _UNWRITABLE.search(text):
+                object.__setattr__(self, name, _UNWRITABLE.sub("\ufffd", text))
 
     @property
     def severity(self) -> Severity:

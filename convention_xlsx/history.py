@@ -121,6 +121,27 @@ def _connect(db: Path) -> sqlite3.Connection:
     return conn
 
 
+def roll_back_interrupted(db: Path) -> None:
+    """Undo the record of a run killed while it wrote (SQLite's own recovery, run before reading).
+
+    Such a run leaves SQLite's « hot » journal (``historique.sqlite-journal``) beside the file: the
+    first read-write connection rolls it back, so the history is as it was before that run. The reads
+    below are read-only and cannot do it (SQLite would refuse them as if the file were damaged), so a
+    read-write connection is opened once here. Never remove that journal by hand: it holds the pages
+    the rollback needs.
+    """
+    if not db.with_name(db.name + "-journal").exists():
+        return
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        pass  # a read-only folder: the read below says the history cannot be read
+
+
 def record(db: Path, run: dict, rows: Iterable[tuple[str, str, str, float]]) -> None:
     """Store one month (replacing what was recorded for it) in a single transaction."""
     conn = _connect(Path(db))
@@ -151,6 +172,7 @@ def recorded_months(db: Path) -> list[str]:
 def _read(db: Path, query: str) -> pd.DataFrame | None:
     if not Path(db).is_file():
         return None  # never create the file just to read it (--sans-historique writes nothing)
+    roll_back_interrupted(Path(db))
     try:
         conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
         try:

@@ -17,6 +17,10 @@ from .text import clean, closest, fold
 
 MAX_TEXT = 32_767
 """Excel's limit on the characters of one cell."""
+MAX_NUMBER = 10**12
+"""The largest count, amount or duration read: far above any real figure, and small enough that the
+tables hold it exactly (``Int64``, ``Float64``) and that sums over every row can neither overflow
+nor become infinite (a pasted 1e308 once stopped the whole run with an OverflowError)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,6 @@ def to_month(raw: object) -> dt.date | Problem:
 
 MAX_COUNT = 10**9
 """No count of people or events comes near it: a larger number is a typing or pasting accident."""
-MAX_AMOUNT = 10.0**12
 
 
 def to_count(raw: object) -> int | Problem:
@@ -123,6 +126,8 @@ def to_count(raw: object) -> int | Problem:
         return Problem("nombre-invalide", "Saisissez un nombre entier (par exemple 12), sans texte.")
     if number < 0:
         return Problem("nombre-negatif", "Un nombre ne peut pas être négatif : saisissez 0 ou plus.")
+    if number > MAX_NUMBER:
+        return _too_large("nombre-invalide")
     if number != int(number):
         return Problem("nombre-invalide", f"« {as_typed(raw)} » n'est pas un nombre entier : saisissez un nombre "
                        "entier, sans décimales.")
@@ -134,16 +139,18 @@ def to_count(raw: object) -> int | Problem:
 
 def to_decimal(raw: object, code: str = "nombre-invalide") -> float | Problem:
     number = _number(raw)
-    if number is None or math.isnan(number) or math.isinf(number) or abs(number) > MAX_AMOUNT:
+    if number is None or math.isnan(number) or math.isinf(number):
         return Problem(code, "Saisissez un nombre (par exemple 2,5), sans autre texte.")
     if number < 0:
         return Problem(code, "Le nombre ne peut pas être négatif.")
+    if number > MAX_NUMBER:
+        return _too_large(code)
     return number
 
 
 def to_amount(raw: object) -> float | Problem:
     result = to_decimal(raw, "montant-invalide")
-    if isinstance(result, Problem):
+    if isinstance(result, Problem) and result.message != _TOO_LARGE:
         return Problem("montant-invalide",
                        "Saisissez un montant en euros positif ou nul (par exemple 1 500 ou 1 500,50).")
     return result
@@ -241,6 +248,13 @@ _CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 def _strip_controls(text: str) -> str:
     return text.translate(_CONTROLS)
+
+
+_TOO_LARGE = "Ce nombre est bien trop grand (au plus 1 000 000 000 000) : vérifiez la saisie."
+
+
+def _too_large(code: str) -> Problem:
+    return Problem(code, _TOO_LARGE)
 
 
 def _month_problem() -> Problem:

@@ -5,18 +5,21 @@ The CLI (``consolider``), the demo and the benchmark all go through :func:`run_m
 halves, :func:`consolidate_step` then :func:`publish`), so what the benchmark measures is what the
 référent runs. Nothing here prints: what the référent should read comes back as French
 :attr:`MonthResult.notes`; a problem that stops the run is a :class:`RunError` with a French message.
-Every output is written atomically (see :mod:`convention_xlsx.atomic`).
+Every output is written atomically (see :mod:`convention_xlsx.atomic`). One run at a time writes
+into an output folder: :func:`output_lock` holds its lock (see :mod:`convention_xlsx.lock`) and,
+once held, removes what a killed run left there (temporary files of ours only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import scratch_path
+from .atomic import remove_leftovers, scratch_path
 from .config import Config
 from .consolidate import Consolidation, consolidate_folder
 from .dashboard.registry import COMPLETE
@@ -24,6 +27,7 @@ from .errors import describe_os_error
 from .history import HISTORY_FILE, RUN, HistoryError, load, load_runs, record_month
 from .indicators import Figures, compute
 from .indicators.snapshot import month_key
+from .lock import LockBusy, folder_lock
 from .observations import CarriedObservations, find_previous, read_observations
 
 Progress = Callable[[int, int], None]
@@ -58,6 +62,8 @@ class RunOptions:
     input_password: str | None = None
     output_password: str | None = None
     pdf: bool = False
+    lock_wait: float | None = None
+    """Seconds to wait for another run on the same output folder (None: :func:`lock.default_wait`)."""
 
     @property
     def history_path(self) -> Path:
@@ -98,9 +104,44 @@ class MonthResult:
 
 
 def run_month(folder: Path, config: Config, options: RunOptions, progress: Progress | None = None) -> MonthResult:
-    """The whole monthly run on the workbooks under ``folder``."""
-    result = consolidate_step(folder, config, options, progress)
-    return publish(result, options)
+    """The whole monthly run on the workbooks under ``folder``, holding the output folder's lock."""
+    with output_lock(options) as cleaned:
+        result = consolidate_step(folder, config, options, progress)
+        if cleaned:
+            result.notes.append(leftovers_note(cleaned))
+        return publish(result, options)
+
+
+@contextlib.contextmanager
+def output_lock(options: RunOptions) -> Iterator[list[Path]]:
+    """Hold the lock of the output folder for a whole run (read, then every write).
+
+    Once it is held, the temporary files a killed run left beside the dashboard, the history and
+    in the returns folder are removed; yields the paths removed. Another run holding the lock
+    longer than ``options.lock_wait`` is a :class:`RunError` (French, nothing written).
+    """
+    output = Path(options.output)
+    folder = output.parent
+    with contextlib.ExitStack() as held:
+        with _writing(output):  # the lock file cannot be written: neither can the dashboard
+            try:
+                held.enter_context(folder_lock(folder, options.lock_wait))
+            except LockBusy as err:
+                raise RunError(str(err)) from err
+            stems = (output.stem,)
+            cleaned = remove_leftovers(folder, stems)
+            if options.history_path.parent.resolve() != folder.resolve():
+                cleaned += remove_leftovers(options.history_path.parent, stems)
+            if options.returns_dir is not None:
+                cleaned += remove_leftovers(options.returns_dir, recursive=True)
+        yield cleaned
+
+
+def leftovers_note(cleaned: list[Path]) -> str:
+    """The French line that says what :func:`output_lock` removed."""
+    names = ", ".join(p.name for p in cleaned[:3]) + (" …" if len(cleaned) > 3 else "")
+    return (f"{len(cleaned)} fichier(s) temporaire(s) laissé(s) par un traitement interrompu, supprimé(s) : "
+            f"{names}.")
 
 
 def consolidate_step(folder: Path, config: Config, options: RunOptions,

@@ -38,6 +38,14 @@ def packaged_config_text() -> str:
             .replace('indicateurs = "indicateurs.toml"', f'indicateurs = "{data / "indicateurs.toml"}"'))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fuzz", "fuzzer de classeurs (tests/test_fuzz.py)")
+    group.addoption("--fuzz-mutants", type=int, default=None, metavar="N",
+                    help="nombre de classeurs mutants à essayer (par défaut 300, ou CONVENTION_XLSX_FUZZ_MUTANTS)")
+    group.addoption("--fuzz-seed", type=int, default=None, metavar="GRAINE",
+                    help="graine des mutations (par défaut fixe, ou CONVENTION_XLSX_FUZZ_SEED)")
+
+
 @pytest.fixture(scope="session")
 def config() -> Config:
     """The shipped configuration: period 2021–2023, the expected sections, 186 establishments."""

@@ -295,3 +295,10 @@ def aborting_reader(path: Path, root: Path | None, password: str | None, limits:
         while True:
             pass
     return read_workbook(path, root, password, limits)  # type: ignore[arg-type]
+
+
+def parent_reader(path: Path, root: Path | None, password: str | None, limits: object) -> object:
+    """Reads nothing: says which process started the child (its parent's id, in ``reason``)."""
+    from convention_xlsx.reading import FileInfo, ReadFailure
+
+    return ReadFailure(FileInfo(path=path.name), "fichier-illisible", str(os.getppid()))

@@ -173,3 +173,29 @@ def test_in_a_joint_record_each_association_s_own_columns_come_from_its_own_repo
     assert (bool(counted["minutes_anvp"]), bool(counted["minutes_auxilia"])) == (True, True)
     # Each said something only about the other's columns that the other contradicts: no disagreement to settle.
     assert "commun-divergent" not in [f.code for f in cons.report.findings]
+
+
+def test_consolidate_folder_gives_the_same_under_spawn(config, tmp_path, monkeypatch):
+    """The start method of Windows and macOS, where most référents work: the same report and tables."""
+    import hazards
+    from workbooks import make_section_workbook, md_rows
+
+    from convention_xlsx.consolidate import consolidate_folder
+
+    actions = md_rows("""
+| Date       | Code établissement | Type d'action | Associations |
+| 2023-03-15 | CP-NANTERRE        | Autre         | ANVP         |
+| 2023-03-16 | Nanterre           | Autre         | ANVP         |
+""")
+    make_section_workbook(tmp_path / "a.xlsx", config, "ANVP", "Nanterre", dt.date(2023, 6, 2),
+                          establishments=["CP-NANTERRE"], tables={"actions": actions})
+    hazards.dense_range_bomb(tmp_path)  # kills its reader: the retry and the failure are the same too
+    hazards.truncated(tmp_path)
+    default = consolidate_folder(tmp_path, config, arrete=dt.date(2023, 6, 30), today=dt.date(2023, 7, 1))
+    monkeypatch.setenv("CONVENTION_XLSX_START_METHOD", "spawn")
+    spawned = consolidate_folder(tmp_path, config, arrete=dt.date(2023, 6, 30), today=dt.date(2023, 7, 1))
+    assert spawned.report.to_json() == default.report.to_json()
+    assert {f.path: f.status for f in spawned.report.files} == {
+        "a.xlsx": "lu", "grille.xlsx": "rejeté", "tronque.xlsx": "rejeté"}
+    for key, frame in default.tables.items():
+        assert spawned.tables[key].equals(frame), key

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import PACKAGED_CONFIG
 
 from convention_xlsx.cli import main
+from convention_xlsx.config import load_config
 from convention_xlsx.consolidate import consolidate_folder
 from convention_xlsx.demo import plan_demo
 from convention_xlsx.demo.files import MARKER, write_all_here, write_config, write_workbooks
@@ -186,3 +187,35 @@ def test_demo_runs_as_a_real_process(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert output.is_file()
     assert "Écriture des classeurs" in done.stderr  # the progress bar goes to standard error
+
+
+def test_beyond_the_national_scale_the_demo_says_how_many_it_made(config):
+    national = plan_demo(config, seed=1, today=TODAY)
+    asked = plan_demo(config, seed=1, sections=1000, today=TODAY)
+    assert len(asked.expected) == len(national.expected) < 1000
+    assert asked.size_note().startswith(f"1000 sections demandées : {len(national.expected)} faites (échelle "
+                                        "nationale maximale")
+    assert national.size_note() == "" and plan_demo(config, seed=1, sections=12, today=TODAY).size_note() == ""
+    exact = plan_demo(config, seed=1, sections=len(national.expected), today=TODAY)
+    assert exact.size_note() == "" and len(exact.expected) == len(national.expected)
+
+
+def test_cli_demo_beyond_the_national_scale_prints_what_it_made(tmp_path):
+    """A référentiel of 12 establishments: its national scale is a handful of sections, fast to write."""
+    from convention_xlsx.demo.files import referentiel_path
+
+    lines = referentiel_path(load_config(PACKAGED_CONFIG)).read_text("utf-8").splitlines()
+    (tmp_path / "etablissements.csv").write_text("\n".join(lines[:13]) + "\n", "utf-8")
+    text = PACKAGED_CONFIG.read_text("utf-8").replace('referentiel = "etablissements.csv"',
+                                                       f'referentiel = "{tmp_path / "etablissements.csv"}"')
+    for name in ("classeur.toml", "indicateurs.toml"):  # the packaged descriptions, by absolute path
+        text = text.replace(f'"{name}"', f'"{(PACKAGED_CONFIG.parent / name).as_posix()}"')
+    text = text[: text.index("[[sections]]")]  # the demo writes its own sections
+    (tmp_path / "petit.toml").write_text(text, "utf-8")
+    result = CliRunner().invoke(main, ["demo", "--sections", "500", "--entrees", str(tmp_path / "e" / "entrees"),
+                                       "-o", str(tmp_path / "tdb.xlsx"), "--quiet", "--config",
+                                       str(tmp_path / "petit.toml")])
+    assert result.exit_code == 0, result.output
+    made = len(load_config(tmp_path / "e" / "convention.toml").sections)
+    assert f"500 sections demandées : {made} faites (échelle nationale maximale" in result.output
+    assert f"{made} sections attendues" in result.output

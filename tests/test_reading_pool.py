@@ -87,3 +87,31 @@ def test_the_password_reaches_the_children_and_nothing_is_empty(tmp_path: Path) 
     assert read_many([], tmp_path) == []
     assert _outcome(read_many([path], tmp_path)[0]) == "fichier-chiffre"
     assert _outcome(read_many([path], tmp_path, password="s3cret")[0]) == "ok"
+
+
+def test_under_spawn_as_on_windows_and_macos_the_pool_reads_the_same(tmp_path: Path) -> None:
+    """``spawn`` starts each child afresh (no forkserver, nothing inherited): same results, same failures."""
+    expected = _mixed_folder(tmp_path, valid_count=3)
+    paths, _ = list_inputs(tmp_path)
+
+    spawned = read_many(paths, tmp_path, workers=2, start_method="spawn")
+    default = read_many(paths, tmp_path, workers=2)
+
+    assert {r.info.path: _outcome(r) for r in spawned} == expected
+    assert spawned == default  # every cell, every reason, every digest
+    names = ["a.xlsx", "plante-1.xlsx", "z.xlsx"]
+    crashed = read_many([hazards.valid(tmp_path, n) for n in names], tmp_path, reader=hazards.aborting_reader,
+                        start_method="spawn")
+    assert [_outcome(r) for r in crashed] == ["ok", "lecture-interrompue", "ok"]
+
+
+def test_the_start_method_is_the_one_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    path = hazards.valid(tmp_path)
+    parent = [read_many([path], tmp_path, reader=hazards.parent_reader, start_method=m)[0].reason
+              for m in ("spawn", "forkserver")]
+    assert parent[0] == str(os.getpid())  # a spawned child is ours; a forkserver's child is the server's
+    assert parent[1] != str(os.getpid())
+    monkeypatch.setenv("CONVENTION_XLSX_START_METHOD", "spawn")
+    assert read_many([path], tmp_path, reader=hazards.parent_reader)[0].reason == str(os.getpid())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
     modifiés. Code de sortie : 0 si le tableau de bord est écrit, 1 avec
     --strict s'il reste une erreur, 2 en cas de mauvaise utilisation.
     """
-    from ..run import RunError, RunOptions, consolidate_step, publish
+    from ..run import RunError, RunOptions, consolidate_step, leftovers_note, output_lock, publish
 
     if pdf and chiffrer:
         raise click.UsageError("--pdf et --chiffrer ne vont pas ensemble : le PDF ne pourrait pas être protégé "
@@ -92,21 +93,28 @@ def consolider(dossier: Path, output: Path | None, arrete: dt.date | None, json_
         output_password=output_password_from_env() if chiffrer else None, pdf=pdf)
     if note:
         click.echo(note)
-    with progress_bar(quiet) as progress:
-        result = consolidate_step(dossier, config, options, progress)
-    report = result.consolidation.report
-    echo_report(report)
-    try:
-        publish(result, options)
-    except RunError as err:
-        raise click.ClickException(str(err)) from err
-    finally:
-        for line in result.warnings:
-            click.echo(f"Attention : {line}", err=True)
-        for line in result.notes:
-            click.echo(line)
-        if json_path is not None:  # after the returns, whose paths it gives (even when the run stopped)
-            with writing(json_path):
-                write_json(result.to_json(), json_path)
+    with contextlib.ExitStack() as held:  # one run at a time on the output folder, from reading to the last write
+        try:
+            cleaned = held.enter_context(output_lock(options))
+        except RunError as err:
+            raise click.ClickException(str(err)) from err
+        if cleaned:
+            click.echo(leftovers_note(cleaned))
+        with progress_bar(quiet) as progress:
+            result = consolidate_step(dossier, config, options, progress)
+        report = result.consolidation.report
+        echo_report(report)
+        try:
+            publish(result, options)
+        except RunError as err:
+            raise click.ClickException(str(err)) from err
+        finally:
+            for line in result.warnings:
+                click.echo(f"Attention : {line}", err=True)
+            for line in result.notes:
+                click.echo(line)
+            if json_path is not None:  # after the returns, whose paths it gives (even when the run stopped)
+                with writing(json_path):
+                    write_json(result.to_json(), json_path)
     if strict and not report.valid:
         raise SystemExit(1)

@@ -35,7 +35,8 @@ SHOWN = 5
               default=Path("sorties") / "tableau_de_bord_demo.xlsx", show_default=True,
               help="Tableau de bord à écrire, hors du dossier --entrees.")
 @click.option("--sections", type=click.IntRange(min=6), default=None,
-              help="Nombre de sections attendues (par défaut l'échelle nationale : environ 250).")
+              help="Nombre de sections attendues (par défaut l'échelle nationale, la plus grande possible : "
+              "environ 260).")
 @click.option("--graine", type=int, default=1, show_default=True,
               help="Graine du tirage aléatoire : la même graine donne les mêmes classeurs.")
 @click.option("--pdf", is_flag=True,
@@ -71,6 +72,8 @@ def demo(inputs: Path, output: Path, sections: int | None, graine: int, pdf: boo
         raise click.ClickException(f"Impossible d'écrire la démonstration dans {inputs} : "
                                    f"{describe_os_error(err)}.") from err
     plan, report = result.plan, result.month.consolidation.report
+    if plan.size_note():
+        click.echo(plan.size_note())
     click.echo(f"{len(plan.workbooks)} classeurs de démonstration écrits dans {inputs} en "
                f"{result.seconds['ecriture']:.0f} s (graine {graine}, {len(plan.expected)} sections attendues, "
                f"configuration {result.config_file}).")

@@ -71,10 +71,20 @@ class DemoPlan:
     twice: tuple[str, str] = ("", "")
     """(older file, newer file) of the section sent twice."""
     notes: dict[str, int] = field(default_factory=dict)
+    requested: int | None = None
+    """The number of sections asked (None: the national scale)."""
 
     @property
     def files(self) -> list[str]:
         return [w.file for w in self.workbooks]
+
+    def size_note(self) -> str:
+        """The French line that says so when fewer sections were made than asked (beyond the national scale)."""
+        if self.requested is None or self.requested <= len(self.expected):
+            return ""
+        return (f"{self.requested} sections demandées : {len(self.expected)} faites (échelle nationale maximale "
+                "de la démonstration : une section par association et par site où elle est présente ; au-delà, "
+                "deux sections se disputeraient le même site).")
 
 
 def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
@@ -85,8 +95,9 @@ def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
     ``data/demo_anvp_auxilia.toml``); any other convention gets one drawn from its workbook's
     description (:mod:`.generic`).
 
-    ``sections``: how many expected sections (all, about 250, when None; at least
-    :data:`MIN_SECTIONS`). Dates never go past ``today`` nor, for event rows, outside the
+    ``sections``: how many expected sections (all, about 260, when None; at least
+    :data:`MIN_SECTIONS`; beyond the national scale, all of them, and :meth:`DemoPlan.size_note`
+    says so). Dates never go past ``today`` nor, for event rows, outside the
     convention's period, except the deliberate mistakes.
     """
     today = today or dt.date.today()
@@ -145,7 +156,7 @@ def plan_demo(config: Config, seed: int = 1, sections: int | None = None,
         workbooks.append(_workbook(s, names[id(s)], typist, s.updated))
     expected = [ExpectedSection(s.association, s.name, s.establishments, s.email) for s in chosen]
     return DemoPlan(seed, expected, workbooks, typist.mistakes, missing=missing.label, late=late.label,
-                    twice=(older_file, names[id(twice)]))
+                    twice=(older_file, names[id(twice)]), requested=sections)
 
 
 def _keep_until_update(section: Section) -> None:

@@ -18,7 +18,7 @@ from ..dashboard.registry import COMPLETE
 from ..history import SIMULATED, figure_rows, record, run_row
 from ..indicators.board import snapshot
 from ..indicators.snapshot import month_key
-from ..run import MonthResult, RunOptions, consolidate_step, publish
+from ..run import MonthResult, RunOptions, consolidate_step, leftovers_note, output_lock, publish
 from . import DemoPlan, plan_demo
 from .files import clear_previous, write_config, write_workbooks
 from .timeline import make_timeline, month_ends, situation_at
@@ -80,12 +80,15 @@ def run_demo(base: Config, inputs: Path, output: Path, *, seed: int = 1, section
     db = Path(output).parent / DEMO_HISTORY
     options = RunOptions(output=Path(output), arrete=default_arrete(config, today)[0], today=today, history=db,
                          carry_observations=False, pdf=pdf, edition=edition)
-    month = consolidate_step(Path(inputs), config, options, reading)
-    db.unlink(missing_ok=True)
-    simulated = simulate_history(db, month.consolidation, seed)
-    if simulated:
-        month.notes.append(f"Historique de démonstration : {len(simulated)} mois simulés avant celui de l'arrêté "
-                           f"({db.name}), marqués « simulé » dans la feuille Évolution.")
-    publish(month, options)
+    with output_lock(options) as cleaned:  # one run at a time on the output folder, as consolider
+        month = consolidate_step(Path(inputs), config, options, reading)
+        if cleaned:
+            month.notes.append(leftovers_note(cleaned))
+        db.unlink(missing_ok=True)
+        simulated = simulate_history(db, month.consolidation, seed)
+        if simulated:
+            month.notes.append(f"Historique de démonstration : {len(simulated)} mois simulés avant celui de "
+                               f"l'arrêté ({db.name}), marqués « simulé » dans la feuille Évolution.")
+        publish(month, options)
     return DemoResult(plan, config, config_file, month,
                       {"ecriture": written, "total": time.perf_counter() - started})

@@ -47,6 +47,8 @@ Result = RawWorkbook | ReadFailure
 Reader = Callable[[Path, "Path | None", "str | None", Limits], Result]
 """The per-file reader run in the children (``read_workbook``; a test may give another one)."""
 
+START_METHOD_VARIABLE = "CONVENTION_XLSX_START_METHOD"
+"""Environment variable: the start method of the reading children (``spawn``, ``forkserver``, ``fork``)."""
 SMALL_BATCH = 8
 MAX_CHUNK = 32
 _MAX_STARTUP_DEATHS = 3
@@ -64,11 +66,13 @@ def read_many(
     progress: Callable[[int, int], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     reader: Reader = read_workbook,
+    start_method: str | None = None,
 ) -> list[Result]:
     """Read every path in child processes; the results are in the order of ``paths``.
 
     Never raises for anything a file holds: a child that dies or overruns becomes a ReadFailure
     for the one file it was reading. ``progress(done, total)`` is called in this process.
+    ``start_method``: see :func:`_context` (default: forkserver where it exists, else spawn).
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -79,7 +83,7 @@ def read_many(
     else:
         size = max(1, min(MAX_CHUNK, math.ceil(len(paths) / (workers * 4))))
         chunks = [list(range(i, min(i + size, len(paths)))) for i in range(0, len(paths), size)]
-    pool = _Pool(paths, root, password, limits, reader, progress)
+    pool = _Pool(paths, root, password, limits, reader, progress, start_method)
     return pool.run(chunks, min(workers, len(chunks)))
 
 
@@ -103,13 +107,14 @@ class _Worker:
 
 class _Pool:
     def __init__(self, paths: list[Path], root: Path, password: str | None, limits: Limits,
-                 reader: Reader, progress: Callable[[int, int], None] | None) -> None:
+                 reader: Reader, progress: Callable[[int, int], None] | None,
+                 start_method: str | None = None) -> None:
         self.paths, self.root, self.password, self.limits = paths, root, password, limits
         self.reader, self.progress = reader, progress
         self.results: list[Result | None] = [None] * len(paths)
         self.finished = 0
         self.startup_deaths = 0
-        self.context = _context()
+        self.context = _context(start_method)
 
     def run(self, chunks: list[list[int]], size: int) -> list[Result]:
         queue = deque(_Task(chunk) for chunk in chunks)
@@ -244,8 +249,13 @@ def _cpu_exceeded(worker: _Worker) -> bool:
     return hasattr(signal, "SIGXCPU") and worker.process.exitcode == -signal.SIGXCPU
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """``forkserver`` where it exists (fast starts, safe with threads), else ``spawn`` (Windows)."""
+def _context(method: str | None = None) -> multiprocessing.context.BaseContext:
+    """``forkserver`` where it exists (fast starts, safe with threads), else ``spawn`` (Windows, and
+    macOS's default): or the start method asked, by ``method`` or :data:`START_METHOD_VARIABLE`
+    (so that the suite runs the pool as Windows and macOS do, on Linux)."""
+    method = method or os.environ.get(START_METHOD_VARIABLE) or None
+    if method in multiprocessing.get_all_start_methods() and method != "forkserver":
+        return multiprocessing.get_context(method)
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["convention_xlsx.reading.workbook"])
