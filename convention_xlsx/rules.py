@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -139,19 +140,24 @@ def claimed_twice(establishments: pd.DataFrame, freshness: Mapping[str, tuple]) 
     used are those of the most recently updated workbook (``freshness``: file → sort key, the
     same order that keeps a section's newest workbook); the warning names it."""
     frame = establishments.dropna(subset=["establishment"])
-    sections = frame.groupby(["association", "establishment"])["section"].transform("nunique")
-    for index in frame.index[sections > 1]:
-        row = frame.loc[index]
-        same = frame[(frame.association == row.association) & (frame.establishment == row.establishment)]
-        others = sorted(set(same.loc[same.section != row.section, "section"]))
-        winner = max(same.itertuples(), key=lambda r: (freshness.get(r.source_file, ()), r.excel_row))
+    columns = ("association", "establishment", "section", "source_file", "excel_row")
+    records = list(zip(frame.index, *(frame[c].tolist() for c in columns), strict=True))
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for record in records:
+        groups[record[1], record[2]].append(record)
+    for index, association, establishment, section, _, _ in records:
+        same = groups[association, establishment]
+        if len({r[3] for r in same if not pd.isna(r[3])}) < 2:
+            continue
+        others = sorted({r[3] for r in same if r[3] != section})
+        winner = max(same, key=lambda r: (freshness.get(r[4], ()), r[5]))
         used = ("Ce sont les chiffres de cette ligne qui sont repris (classeur le plus récemment mis à jour)."
-                if winner.Index == index else
-                f"Ce sont ceux de la section {winner.section} ({winner.source_file}, ligne {winner.excel_row}), "
+                if winner[0] == index else
+                f"Ce sont ceux de la section {winner[3]} ({winner[4]}, ligne {winner[5]}), "
                 "mise à jour le plus récemment, qui sont repris.")
         yield index, RowIssue(
             "etablissement-revendique", "establishment",
-            f"{row.establishment} est aussi déclaré par la section {row.association} "
+            f"{establishment} est aussi déclaré par la section {association} "
             f"{', '.join(others)} : les deux sections doivent se mettre d'accord. {used}",
         )
 
@@ -170,19 +176,28 @@ def copies(table: pd.DataFrame, sheet: Sheet) -> tuple[pd.Series, list[tuple[int
     if not repeated.any():
         return mask, issues
     first_column = columns[0]
-    for _, group in table[repeated].groupby(key[repeated], sort=False):
-        files = sorted(set(group["source_file"]))
+    rows = table[repeated.to_numpy()]
+    groups: dict[int, list[tuple]] = defaultdict(list)
+    for record in zip(rows.index, key[repeated].tolist(), rows["source_file"].tolist(), rows["excel_row"].tolist(),
+                      rows["section"].tolist(), strict=True):
+        groups[record[1]].append(record)
+    copied = []
+    for group in groups.values():
+        files = sorted({r[2] for r in group})
         if len(files) < 2:
             continue
-        kept = group[group["source_file"] == files[0]].iloc[0]
-        for index in group.index[group["source_file"] != files[0]]:
-            mask[index] = True
+        kept = next(r for r in group if r[2] == files[0])
+        for index, _, source_file, _, _ in group:
+            if source_file == files[0]:
+                continue
+            copied.append(index)
             issues.append((index, RowIssue(
                 "enregistrement-copie", first_column,
-                f"Cette ligne est identique en tout à la ligne {kept['excel_row']} du classeur {kept['source_file']} "
-                f"(section {kept['section']}) : elle ne compte qu'une fois. S'il s'agit d'un autre enregistrement, "
+                f"Cette ligne est identique en tout à la ligne {kept[3]} du classeur {kept[2]} "
+                f"(section {kept[4]}) : elle ne compte qu'une fois. S'il s'agit d'un autre enregistrement, "
                 "précisez ce qui le distingue (date, description…).",
             )))
+    mask.loc[copied] = True
     return mask, issues
 
 
@@ -217,25 +232,33 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> JointOutc
         keyed = keyed[keyed[column] == value]
     if keyed.empty:
         return outcome
-    key = keyed[list(sheet.joint_key)].astype(object).where(keyed[list(sheet.joint_key)].notna(), "")
-    names = [f"_k{i}" for i in range(len(sheet.joint_key))]
-    key.columns = names
-    keyed = pd.concat([keyed, key], axis=1)
+    key = keyed[list(sheet.joint_key)].astype(object)
+    key = key.where(key.notna(), "")
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    associations: dict[tuple, set] = defaultdict(set)
+    for index, association, *values in zip(keyed.index, keyed["association"].tolist(),
+                                           *(key[c].tolist() for c in sheet.joint_key), strict=True):
+        groups[tuple(values)].append(index)
+        associations[tuple(values)].add(association)
+    # Only keys reported by both associations can hold a joint record: the thousands of
+    # single-report groups are left at once, and only the others' rows are looked at.
+    joint = [members for k, members in groups.items() if len(associations[k]) > 1]
+    if not joint:
+        return outcome
+    rows = keyed.loc[[i for members in joint for i in members]].to_dict("index")
     own = {c.key: c.party for c in sheet.data_columns if c.party}
     detail = [c.key for c in sheet.data_columns
               if c.key not in sheet.joint_key and not c.free_text and c.key not in own]
-    # Only keys reported by both associations can hold a joint record: select them at once
-    # (one pass) rather than looking at each of the thousands of single-report groups.
-    both = keyed.groupby(names, sort=False)["association"].transform("nunique")
-    keyed = keyed[both.to_numpy() > 1]
-    for _, group in keyed.groupby(names, sort=False):
-        first_assoc = group["association"].iloc[0]
-        kept_index = group.index[0]
-        kept = group.iloc[0]
-        for index, row in group.iloc[1:].iterrows():
+    counted_not = []
+    for members in joint:
+        kept_index = members[0]
+        kept = rows[kept_index]
+        first_assoc = kept["association"]
+        for index in members[1:]:
+            row = rows[index]
             if row["association"] == first_assoc:
                 continue
-            mask[index] = True
+            counted_not.append(index)
             for column, party in own.items():
                 if party == row["association"] and not pd.isna(row[column]):
                     outcome.own_values[(kept_index, column)] = row[column]
@@ -248,6 +271,7 @@ def joint_duplicates(table: pd.DataFrame, sheet: Sheet, spec: Spec) -> JointOutc
                     f"ligne {kept['excel_row']}) avec d'autres valeurs pour : {', '.join(differing)}. "
                     "Il ne compte qu'une fois : accordez-vous sur les chiffres.",
                 )))
+    mask.loc[counted_not] = True
     return outcome
 
 
