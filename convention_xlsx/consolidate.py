@@ -21,7 +21,7 @@ from . import normalize as norm
 from .config import Config, section_key
 from .findings import Finding
 from .mail.provenance import Provenance, annotate, attribute_unexpected, load_provenance
-from .parse import Context, ParsedWorkbook, parse_workbook
+from .parse import Context, ParsedWorkbook, parse_workbook, unread_sheets
 from .reading.limits import DEFAULT_LIMITS, Limits
 from .reading.model import FileInfo, RawWorkbook, ReadFailure
 from .reading.workbook import read_workbook
@@ -109,7 +109,7 @@ def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | 
                    limits: Limits = DEFAULT_LIMITS) -> ParsedWorkbook | ReadFailure:
     """Read one file and parse it, in the reading pool's child (parsing is pure): both cores
     share the validation, and what crosses back is the typed rows, not every raw cell."""
-    outcome = read_workbook(path, root, password, limits)
+    outcome = read_workbook(path, root, password, limits, unread=unread_sheets(ctx.spec))
     return outcome if isinstance(outcome, ReadFailure) else parse_workbook(outcome, ctx)
 
 

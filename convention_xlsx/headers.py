@@ -8,6 +8,7 @@ but the exact label is flagged, so the volunteer restores it. Pure: raw cells in
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ HEADER_SEARCH_ROWS = 30
 EXACT, SILENT, ALIAS, FORMER, LOOSE = "exact", "ancien", "alias", "ancien-signale", "approché"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def loose(text: str) -> str:
     """Letters and digits only: « Type d action », « Type-d'action » and « Type d’action » agree."""
     return re.sub(r"[^a-z0-9]", "", fold(text))

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .text import clean, closest, fold
+from .text import INVISIBLE, clean, closest, fold
 
 MAX_TEXT = 32_767
 """Excel's limit on the characters of one cell."""
@@ -238,11 +238,18 @@ def is_email(text: str) -> bool:
 
 
 def is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not clean(raw))
+    """None, or a text of nothing but spaces and invisible characters."""
+    if not isinstance(raw, str):
+        return raw is None
+    stripped = raw.strip()
+    if stripped and stripped[0] not in _INVISIBLE_CHARACTERS:
+        return False  # the first visible character stays whatever clean() does (the common case, fast)
+    return not clean(raw)
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
+_INVISIBLE_CHARACTERS = frozenset(INVISIBLE)
 _CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 

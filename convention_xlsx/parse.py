@@ -24,7 +24,7 @@ from .migrations import NEWER, OLDER, UNKNOWN, ReadingPlan, reading_plan
 from .parse_table import count_rows, read_table
 from .reading.model import FileInfo, RawSheet, RawWorkbook
 from .rules import Period
-from .schema import Sheet, Spec
+from .schema import TEXT, Sheet, Spec
 from .text import fold
 
 
@@ -118,6 +118,12 @@ def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
         for extra in unmatched:
             _unknown_sheet(extra, spec, plan, add)
     return out
+
+
+def unread_sheets(spec: Spec) -> tuple[str, ...]:
+    """The template's sheets whose cells the parse never looks at: the notice, the lists, the référentiel
+    (the reader lists them without reading them; see ``read_workbook(unread=…)``)."""
+    return (*(s.name for s in spec.sheets if s.layout == TEXT), spec.lists_sheet, spec.referentiel_sheet)
 
 
 def _is_return_sheet(name: str, spec: Spec) -> bool:

@@ -12,6 +12,7 @@ It imports nothing from this package.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -146,16 +147,18 @@ class Sheet:
     demo_rows: tuple[float, float] | None = None
     """The demo's plausible rows per section and year (``demo_lignes = [min, max]``)."""
 
-    @property
+    @functools.cached_property
     def data_columns(self) -> tuple[Column, ...]:
-        """The columns read from the file (derived ones are computed, never read)."""
+        """The columns read from the file (derived ones are computed, never read). Cached, like
+        :meth:`column`'s index: both are asked for at every row of every workbook."""
         return tuple(c for c in self.columns if not c.derived)
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {col.key: col for col in reversed(self.columns)}
+
     def column(self, key: str) -> Column:
-        for col in self.columns:
-            if col.key == key:
-                return col
-        raise KeyError(key)
+        return self._by_key[key]
 
     def has(self, key: str) -> bool:
         return any(col.key == key for col in self.columns)

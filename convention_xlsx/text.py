@@ -13,13 +13,19 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+"""Characters :func:`clean` drops (byte-order mark, zero-width spaces and joiners, soft hyphen)."""
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE), None)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)
 def clean(text: str) -> str:
-    """Trim, NFC-normalise, drop invisible characters and fold runs of spaces (incl. NBSP)."""
+    """Trim, NFC-normalise, drop invisible characters and fold runs of spaces (incl. NBSP).
+
+    Cached (``typed``: ``1`` and ``True`` stay apart): dropdown values, dates typed as text and
+    section names repeat across rows and files."""
     text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE).translate(_APOSTROPHES)
     return _SPACES.sub(" ", text).strip()
 

@@ -175,3 +175,46 @@ def test_formulas_saved_without_their_result_are_listed(tmp_path: Path) -> None:
     assert sheet.formulas_without_value == ["B2", "C3"]  # …and are reported as such
     blank = _read_ok(hazards.blank_formulas_down(tmp_path, last_row=50)).sheets[0]
     assert blank.formulas_without_value == []  # a cached empty string is a value
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_the_sheets_nobody_parses_are_listed_but_not_read_and_the_parse_is_unchanged(tmp_path: Path, suffix) -> None:
+    """The notice, lists and référentiel are three quarters of the template's cells: skipping them must
+    change nothing the parse gives (rows, findings, counts), even with a note typed in the notice."""
+    import openpyxl
+    from workbooks import make_section_workbook, md_rows
+
+    from convention_xlsx.config import load_config
+    from convention_xlsx.consolidate import parse_context
+    from convention_xlsx.parse import parse_workbook, unread_sheets
+
+    config = load_config(None)
+    spec = config.spec
+    path = make_section_workbook(
+        tmp_path / "s.xlsx", config, spec.parties[0].name, "Lyon", dt.date(2023, 5, 2),
+        establishments=["CP-NANTERRE"], tables={"actions": md_rows("""
+| Date       | Code établissement | Type d'action | Associations |
+| 2023-03-15 | CP-NANTERRE        | Autre         | ANVP         |
+| 40/03/2023 | Nanterre           | Inconnue      | ANVP         |
+""")})
+    wb = openpyxl.load_workbook(path)
+    wb[spec.readme.name]["C3"] = "Note du bénévole"
+    wb.save(path)
+    if suffix == ".ods":
+        path = libreoffice_convert(path, "ods", tmp_path / "ods")
+    unread = unread_sheets(spec)
+    assert {spec.readme.name, spec.lists_sheet, spec.referentiel_sheet} <= set(unread)
+
+    full, skipped = _read_ok(path), _read_ok(path, unread=unread)
+
+    assert [s.name for s in full.sheets] == [s.name for s in skipped.sheets]
+    for a, b in zip(full.sheets, skipped.sheets, strict=True):
+        if a.name in unread:
+            assert b.unread and b.rows == [] and a.rows, a.name
+        else:
+            assert not b.unread and b.rows == a.rows and b.merged == a.merged, a.name
+    ctx = parse_context(config, dt.date(2023, 6, 1), dt.date(2023, 6, 1))
+    one, two = parse_workbook(full, ctx), parse_workbook(skipped, ctx)
+    assert one.rows == two.rows and one.rows["actions"]
+    assert one.findings == two.findings and one.findings
+    assert (one.rows_read, one.rows_rejected) == (two.rows_read, two.rows_rejected)

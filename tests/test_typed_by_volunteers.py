@@ -340,3 +340,13 @@ def test_two_sections_claiming_one_establishment_the_newest_is_used_and_named(tm
     assert "Ce sont ceux de la section Hauts-de-Seine (b.xlsx, ligne 2)" in claimed["a.xlsx"]
     assert "Ce sont les chiffres de cette ligne qui sont repris" in claimed["b.xlsx"]
     assert compute(cons).sites.loc["CP-NANTERRE", "anvp_visitors"] == 9
+
+
+_SPACES_AND_INVISIBLES = " \t\n\u00a0\u202f\u2007\ufeff\u200b\u200c\u200d\u2060\u00ad"
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES_AND_INVISIBLES + "aé'’0-\u0301"), max_size=8))
+def test_a_blank_cell_is_exactly_one_that_cleans_to_nothing(text):
+    """is_blank's fast path (first visible character) agrees with the cleaning it stands for."""
+    assert norm.is_blank(text) is (not norm.clean(text))
+    assert norm.is_blank(None) and not norm.is_blank(0) and not norm.is_blank(False)

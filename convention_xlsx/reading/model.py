@@ -24,6 +24,8 @@ class RawSheet:
     formulas_without_value: list[str] = field(default_factory=list)
     """A1 references (``B12``) of formula cells saved without their result (a file written by a
     program, never opened in Excel or LibreOffice): their cell reads as None. xlsx/xlsm only."""
+    unread: bool = False
+    """A sheet whose cells nobody uses (the template's lists, référentiel, notice): listed, ``rows`` left empty."""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..atomic import atomic_path, scratch_path
 from ..config import Config
 from ..findings import Finding
-from ..parse import Context, parse_workbook
+from ..parse import Context, parse_workbook, unread_sheets
 from ..reading.limits import DEFAULT_LIMITS, Limits
 from ..reading.model import FileInfo, RawWorkbook, ReadFailure
 from ..reading.workbook import display_path, read_workbook
@@ -42,7 +42,7 @@ def make_return(ctx: Context, config: Config, jobs: dict[str, ReturnJob], run_da
     try:
         raw = parsed = None
         if job.readable:
-            outcome = read_workbook(Path(path), root, password, limits)
+            outcome = read_workbook(Path(path), root, password, limits, unread=unread_sheets(ctx.spec))
             if isinstance(outcome, RawWorkbook):
                 raw, parsed = outcome, parse_workbook(outcome, ctx)
         wb = rebuild(raw, parsed, ctx, config)
