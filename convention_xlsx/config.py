@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -171,8 +172,13 @@ class Config:
         return tuple(range(self.period_start.year, self.period_end.year + 1))
 
     def expected(self, association: str, name: str) -> ExpectedSection | None:
-        key = section_key(association, name)
-        return next((s for s in self.sections if s.key == key), None)
+        return self._by_key.get(section_key(association, name))
+
+    @functools.cached_property
+    def _by_key(self) -> dict[tuple[str, str], ExpectedSection]:
+        """Expected sections by key, the first one declared winning (asked once per workbook: a list
+        scan was files × sections)."""
+        return {s.key: s for s in reversed(self.sections)}
 
 
 def default_config_path() -> Path | None:

@@ -232,8 +232,15 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
     found: list[Finding] = []
 
     def place(sheet: Sheet, frame: pd.DataFrame, pairs) -> None:
+        columns: dict[str, dict] = {}  # column → {index: value}, built once when a finding asks for it
+
+        def value(index: int, column: str) -> object:
+            if column not in columns:
+                columns[column] = dict(zip(frame.index, frame[column].tolist(), strict=True))
+            return columns[column][index]
+
         for index, issue in pairs:
-            found.append(_finding_at(sheet, lambda column, i=index: frame.at[i, column], issue, by_file, spec))
+            found.append(_finding_at(sheet, functools.partial(value, index), issue, by_file, spec))
 
     sites = spec.sites
     if sites is not None:
@@ -259,8 +266,8 @@ def _cross_row_findings(tables: dict[str, pd.DataFrame], by_file: dict[str, Pars
 
 def _finding_at(sheet: Sheet, row: Callable[[str], object], issue: RowIssue, by_file: dict[str, ParsedWorkbook],
                 spec: Spec) -> Finding:
-    """The finding of ``issue`` at its cell; ``row(column)`` gives the row's value in a column (a
-    ``frame.at`` lookup: taking the whole row as a Series cost seconds at a thousand workbooks)."""
+    """The finding of ``issue`` at its cell; ``row(column)`` gives the row's value in a column (taking
+    the whole row as a Series, or even ``frame.at``, cost seconds at a thousand workbooks)."""
     letter = by_file[row("source_file")].columns.get(sheet.key, {}).get(issue.column, "")
     value = row(issue.column)
     try:

@@ -50,14 +50,18 @@ def cell_values(series: pd.Series, kind: str) -> list:
         stamps = pd.to_datetime(series, errors="coerce")
         if hasattr(stamps.dt, "tz") and stamps.dt.tz is not None:
             stamps = stamps.dt.tz_localize(None)
-        days = (stamps - EXCEL_EPOCH) / pd.Timedelta(days=1)
-        return [None if pd.isna(v) else float(v) for v in days]
+        return _floats((stamps - EXCEL_EPOCH) / pd.Timedelta(days=1))
     if kind == "bool":
         return [None if v is None or pd.isna(v) else ("Oui" if v else "Non") for v in series]
     if kind in ("int", "amount", "decimal", "pct"):
-        numbers = pd.to_numeric(series, errors="coerce").astype("Float64")
-        return [None if pd.isna(v) else float(v) for v in numbers]
-    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series]
+        return _floats(pd.to_numeric(series, errors="coerce").astype("Float64"))
+    present = series.notna().tolist()
+    return [str(v) if here else None for v, here in zip(series.tolist(), present, strict=True)]
+
+
+def _floats(numbers: pd.Series) -> list[float | None]:
+    """Python floats, None where missing (one pass in pandas rather than a test per cell)."""
+    return [None if v is None else float(v) for v in numbers.astype(object).where(numbers.notna(), None).tolist()]
 
 
 def fitted_width(header: str, values: list, kind: str, least: float = 8, most: float = 50) -> float:
@@ -67,8 +71,7 @@ def fitted_width(header: str, values: list, kind: str, least: float = 8, most: f
         return max(11.0, word)
     if kind in ("int", "amount", "decimal", "pct"):
         return max(10.0 if kind == "amount" else 8.0, word)
-    lengths = pd.Series([max(v.split("\n"), key=len) for v in values if v is not None], dtype=object).str.len()
-    longest = float(lengths.max()) if len(lengths) else 0.0
+    longest = float(max((max(map(len, v.split("\n"))) for v in values if v is not None), default=0))
     return min(most, max(least, word, longest + 1))
 
 
