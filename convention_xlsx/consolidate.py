@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +22,12 @@ from . import normalize as norm
 from .config import Config, section_key
 from .findings import Finding
 from .mail.provenance import Provenance, annotate, attribute_unexpected, load_provenance
-from .parse import Context, ParsedWorkbook, parse_workbook, unread_sheets
-from .reading.limits import DEFAULT_LIMITS, Limits
+from .parse import Context, ParsedWorkbook, parse_workbook, read_and_parse
 from .reading.model import FileInfo, RawWorkbook, ReadFailure
-from .reading.workbook import read_workbook
 from .report import IGNORED, READ, REJECTED, FileRecord, Report
-from .rules import Period, RowIssue, claimed_twice, copies, joint_duplicates, presence_disagreements
+from .rules import Period, RowIssue
 from .schema import Sheet, Spec
+from .table_rules import claimed_twice, copies, joint_duplicates, presence_disagreements
 from .tables import COPY, JOINT_DUPLICATE, build_frame
 
 Progress = Callable[[int, int], None]
@@ -53,6 +53,9 @@ class Consolidation:
     """The folder the workbooks were read from (file paths of the report are relative to it)."""
     returns: dict[str, Path] = field(default_factory=dict)
     """Input file (as in the report) → its annotated return, once written (``--retours``)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds: ``fichiers`` and ``analyse``, summed over the reading pool's children (reading the files,
+    parsing them with the row rules), and ``regles``, the rules between rows in this process."""
 
 
 def default_arrete(config: Config, today: dt.date) -> tuple[dt.date, str]:
@@ -105,14 +108,6 @@ def consolidate_folder(
     return cons
 
 
-def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | None,
-                   limits: Limits = DEFAULT_LIMITS) -> ParsedWorkbook | ReadFailure:
-    """Read one file and parse it, in the reading pool's child (parsing is pure): both cores
-    share the validation, and what crosses back is the typed rows, not every raw cell."""
-    outcome = read_workbook(path, root, password, limits, unread=unread_sheets(ctx.spec))
-    return outcome if isinstance(outcome, ReadFailure) else parse_workbook(outcome, ctx)
-
-
 def parse_context(config: Config, today: dt.date, arrete: dt.date, senders: Mapping | None = None) -> Context:
     return Context(config.referentiel, Period(config.period_start, config.period_end, today, arrete), config.spec,
                    senders or {}, config.extension)
@@ -128,7 +123,7 @@ def consolidate(
     provenance: Provenance | None = None,
 ) -> Consolidation:
     """Parse, validate and consolidate workbooks already read (pure: no file access); a
-    workbook already parsed (by :func:`read_and_parse`) is taken as it is. ``provenance``: what
+    workbook already parsed (by :func:`~convention_xlsx.parse.read_and_parse`) is taken as it is. ``provenance``: what
     the collection log says of the files (sender, date, subject; the sender's section)."""
     provenance = provenance or Provenance()
     ctx = parse_context(config, today, arrete, provenance.senders)
@@ -168,7 +163,11 @@ def consolidate(
                 "mois, ou corrigez le nom de section.",
             ))
     cons.tables = _build_tables(keep, config.spec)
+    started = time.perf_counter()
     report.findings.extend(_cross_row_findings(cons.tables, {p.info.path: p for p in keep}, config.spec))
+    cons.timings = {"fichiers": sum(p.seconds.get("fichier", 0.0) for p in parsed),
+                    "analyse": sum(p.seconds.get("analyse", 0.0) for p in parsed),
+                    "regles": time.perf_counter() - started}
     return cons
 
 

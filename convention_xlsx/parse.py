@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import normalize as norm
 from .cells import cell_ref
@@ -22,7 +24,9 @@ from .findings import Finding
 from .headers import find_header, loose
 from .migrations import NEWER, OLDER, UNKNOWN, ReadingPlan, reading_plan
 from .parse_table import count_rows, read_table
-from .reading.model import FileInfo, RawSheet, RawWorkbook
+from .reading.limits import DEFAULT_LIMITS, Limits
+from .reading.model import FileInfo, RawSheet, RawWorkbook, ReadFailure
+from .reading.workbook import read_workbook
 from .rules import Period
 from .schema import TEXT, Sheet, Spec
 from .text import fold
@@ -68,6 +72,8 @@ class ParsedWorkbook:
     """Values in error left out of rows that were kept (the rest of each row is consolidated)."""
     rejected: bool = False
     """A file-level erreur: nothing of this file is consolidated."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Where the reading pool's child spent its time on this file (``fichier``: read, ``analyse``: parse)."""
 
 
 def parse_workbook(raw: RawWorkbook, ctx: Context) -> ParsedWorkbook:
@@ -290,3 +296,18 @@ def _adder(out: ParsedWorkbook) -> Callable[..., None]:
         out.findings.append(Finding(code=code, file=out.info.path, **kw))
 
     return add
+
+
+def read_and_parse(ctx: Context, path: Path, root: Path | None, password: str | None,
+                   limits: Limits = DEFAULT_LIMITS) -> ParsedWorkbook | ReadFailure:
+    """Read one file and parse it, in the reading pool's child (parsing is pure): both cores
+    share the validation, and what crosses back is the typed rows, not every raw cell. Nothing
+    this needs imports pandas: the children start without it."""
+    started = time.perf_counter()
+    outcome = read_workbook(path, root, password, limits, unread=unread_sheets(ctx.spec))
+    if isinstance(outcome, ReadFailure):
+        return outcome
+    read = time.perf_counter()
+    parsed = parse_workbook(outcome, ctx)
+    parsed.seconds = {"fichier": read - started, "analyse": time.perf_counter() - read}
+    return parsed

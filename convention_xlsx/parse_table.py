@@ -321,11 +321,13 @@ def _typed_row(sheet: Sheet, values: dict[str, object], cells: list[object], r: 
 def typed_value(sheet: Sheet, col: Column, raw: object, ctx: Context, plan: ReadingPlan) -> object:
     if col.kind is Kind.CHOICE:
         key = (sheet.key, col.key)
-        renamed = plan.silent_values.get(key, {}).get(fold(norm.as_typed(raw)))
+        silent, old = plan.silent_values.get(key), plan.old_values.get(key)
+        typed = fold(norm.as_typed(raw)) if silent or old else ""  # most columns never had a value renamed
+        renamed = silent.get(typed) if silent else None
         if renamed is not None:
             return renamed
         value = norm.to_choice(raw, col.choices)
-        former = plan.old_values.get(key, {}).get(fold(norm.as_typed(raw)))
+        former = old.get(typed) if old else None
         if isinstance(value, norm.Problem) and former is not None:
             return norm.Problem(value.code, f"« {norm.as_typed(raw)} » est l'ancien nom de « {former} » : "
                                 "choisissez-le dans la liste.", former)

@@ -88,7 +88,8 @@ class MonthResult:
     """French lines that deserve attention (unreadable history, previous dashboard unreadable…)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage: ``lecture`` (read and parse, in the pool), ``consolidation``, ``retours``,
-    ``chiffres``, ``tableau``, ``historique``, ``pdf``."""
+    ``chiffres``, ``tableau``, ``historique``, ``pdf``; and within them ``fichiers`` and ``analyse``
+    (summed over the pool's children: reading the files, parsing them), ``regles`` (between rows)."""
 
     def to_json(self) -> dict:
         """The JSON report of ``consolider --json`` (docs/rapport.md): the consolidation's report, the
@@ -160,7 +161,8 @@ def consolidate_step(folder: Path, config: Config, options: RunOptions,
                               password=options.input_password, progress=tracked)
     end = time.perf_counter()
     read_end = read_done[-1] if read_done else end
-    return MonthResult(consolidation=cons, timings={"lecture": read_end - started, "consolidation": end - read_end})
+    return MonthResult(consolidation=cons, timings={"lecture": read_end - started, "consolidation": end - read_end,
+                                                    **cons.timings})
 
 
 def publish(result: MonthResult, options: RunOptions) -> MonthResult:

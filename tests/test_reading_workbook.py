@@ -10,6 +10,8 @@ from pathlib import Path
 import hazards
 import pytest
 from conftest import libreoffice_convert
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convention_xlsx.findings import CATALOGUE
 from convention_xlsx.reading import Limits, RawWorkbook, ReadFailure, read_workbook
@@ -218,3 +220,55 @@ def test_the_sheets_nobody_parses_are_listed_but_not_read_and_the_parse_is_uncha
     assert one.rows == two.rows and one.rows["actions"]
     assert one.findings == two.findings and one.findings
     assert (one.rows_read, one.rows_rejected) == (two.rows_read, two.rows_rejected)
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _cell_xml(kind: str, ref: str, gap: str) -> str:
+    return {
+        "value": f'<c r="{ref}" t="n"><v>3</v></c>',
+        "cached": f'<c r="{ref}" s="1">{gap}<f>A1*2</f>{gap}<v>6</v>{gap}</c>',
+        "uncached": f'<c r="{ref}" s="2">{gap}<f>A1*2</f>{gap}</c>',
+        "empty-value": f'<c r="{ref}">{gap}<f>SUM(A1:A3)</f><v/>{gap}</c>',
+        "shared": f'<c r="{ref}"><f t="shared" si="0"/>{gap}</c>',
+        "string-result": f'<c r="{ref}" t="str"><f>""</f><v></v></c>',
+        "blank": f'<c r="{ref}" s="3"/>',
+        "inline": f'<c r="{ref}" t="inlineStr"><is><t>&lt;f&gt; texte</t></is></c>',
+    }[kind]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["value", "cached", "uncached", "empty-value", "shared",
+                                           "string-result", "blank", "inline"]),
+                          st.sampled_from(["", " ", "\n  "])), min_size=1, max_size=12))
+def test_formulas_without_a_value_are_exactly_the_ones_an_xml_parser_finds(cells) -> None:
+    """The fast byte search agrees with a real XML parser on any mix of cells (the oracle)."""
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    from convention_xlsx.reading.formulas import uncached_formulas
+
+    row = "".join(_cell_xml(kind, f"{chr(65 + i % 26)}{1 + i // 26}", gap) for i, (kind, gap) in enumerate(cells))
+    sheet = f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{row}</row></sheetData></worksheet>'
+    workbook = (f'<workbook xmlns="{_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'relationships"><sheets><sheet name="Actions" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="worksheet"/></Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    expected = []
+    for c in ElementTree.fromstring(sheet).iter(f"{{{_MAIN}}}c"):
+        value = c.find(f"{{{_MAIN}}}v")
+        if (c.find(f"{{{_MAIN}}}f") is not None and c.get("t") not in ("str", "inlineStr", "s")
+                and (value is None or not (value.text or "").strip())):
+            expected.append(c.get("r"))
+
+    with zipfile.ZipFile(buffer) as zf:
+        found = uncached_formulas(zf)
+
+    assert found.get("Actions", []) == expected

@@ -19,6 +19,7 @@ from workbooks import make_section_workbook, md_rows
 from convention_xlsx import normalize as norm
 from convention_xlsx.cli import main
 from convention_xlsx.consolidate import consolidate_folder
+from convention_xlsx.dashboard import write_dashboard
 from convention_xlsx.indicators import compute
 from convention_xlsx.parse import Context, parse_workbook
 from convention_xlsx.reading import read_workbook
@@ -327,6 +328,13 @@ def test_rows_pasted_from_another_sections_file_count_once(tmp_path, config):
     assert copy.file == "b.xlsx" and "ligne 2 du classeur a.xlsx" in copy.message
     figures = compute(cons)
     assert (figures.value("actions").total, figures.value("people_reached").total) == (1, 12)
+    # the dashboard shows both rows, the copy marked « Oui », the original's cell left empty
+    write_dashboard(cons, tmp_path / "tdb.xlsx", figures)
+    ws = openpyxl.load_workbook(tmp_path / "tdb.xlsx")["Actions"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "Copie" in r)
+    header_row = next(c.row for c in ws["A"] if c.value == header[0] and c.row > 1)
+    rows = [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=header_row + 1, values_only=True)]
+    assert sorted((r["Fichier"], r["Copie"]) for r in rows if r["Fichier"]) == [("a.xlsx", None), ("b.xlsx", "Oui")]
 
 
 def test_two_sections_claiming_one_establishment_the_newest_is_used_and_named(tmp_path, config):

@@ -30,6 +30,9 @@ KIND_OF = {Kind.DATE: "date", Kind.MONTH: "month", Kind.COUNT: "int", Kind.AMOUN
            Kind.DECIMAL: "decimal", Kind.BOOL: "bool"}
 
 NAME_KEY = "establishment_name"
+FLAG = "Oui"
+"""What marks a row as a joint duplicate or a copy (the other rows' cells stay empty: a column of
+« Non » on every row hid the few « Oui » and was a sixth of the cells the dashboard writes)."""
 PROVENANCE_COLUMNS = (("section", "Section"), ("association", "Association"), ("source_file", "Fichier"),
                       ("excel_row", "Ligne"))
 
@@ -53,6 +56,8 @@ def cell_values(series: pd.Series, kind: str) -> list:
         return _floats((stamps - EXCEL_EPOCH) / pd.Timedelta(days=1))
     if kind == "bool":
         return [None if v is None or pd.isna(v) else ("Oui" if v else "Non") for v in series]
+    if kind == "flag":  # a mark on the few rows concerned: « Oui », the other cells left empty
+        return [FLAG if here else None for here in series.fillna(False).astype(bool).tolist()]
     if kind in ("int", "amount", "decimal", "pct"):
         return _floats(pd.to_numeric(series, errors="coerce").astype("Float64"))
     present = series.notna().tolist()
@@ -122,8 +127,8 @@ def schema_columns(sheet: Sheet, spec: Spec, with_names: bool = True, provenance
     cols += [Col(key, header, "int" if key == "excel_row" else "text") for key, header in PROVENANCE_COLUMNS
              if provenance or key in ("section", "association")]
     if sheet.joint_key:
-        cols.append(Col("joint_duplicate", "Doublon commun", "bool"))
-    cols.append(Col("copy_duplicate", "Copie", "bool"))
+        cols.append(Col("joint_duplicate", "Doublon commun", "flag"))
+    cols.append(Col("copy_duplicate", "Copie", "flag"))
     return cols
 
 

@@ -13,9 +13,9 @@ from .detail import write_detail
 from .styles import Styles, sheet_title
 
 HEADER_ROW = 3
-JOINT_NOTE = ("« Doublon commun » = oui : le même enregistrement commun déclaré aussi par l'autre association ; "
-              "« Copie » = oui : identique à une ligne d'un autre classeur de la même association. Ces lignes sont "
-              "affichées ici mais comptées une seule fois.")
+JOINT_NOTE = ("« Doublon commun » = Oui : le même enregistrement commun déclaré aussi par l'autre association ; "
+              "« Copie » = Oui : identique à une ligne d'un autre classeur de la même association (vide : ni l'un "
+              "ni l'autre). Ces lignes sont affichées ici mais comptées une seule fois.")
 PERIODS = {"mois": "mois", "trimestre": "trimestre", "annee": "année"}
 
 

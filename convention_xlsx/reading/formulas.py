@@ -20,9 +20,10 @@ from .preflight import read_member
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_UNCACHED = re.compile(
-    rb'<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
+_UNCACHED = re.compile(rb'<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+"""A formula, then no value (or an empty one), then the end of its cell. The search starts at ``<f``, a
+literal the regex engine finds fast; the cell's opening tag is then looked for just before it (a pattern
+starting at ``<c`` tried every cell of the sheet: five times slower on the template's sheets)."""
 _REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _STRING_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
 _PART_LIMIT = 400 * 1024 * 1024
@@ -40,13 +41,28 @@ def uncached_formulas(zf: zipfile.ZipFile, skip: Callable[[str], bool] = lambda 
             continue
         refs = []
         for match in _UNCACHED.finditer(xml):
-            attributes = match.group(1)
+            attributes = _cell_attributes(xml, match.start())
+            if attributes is None:
+                continue
             ref = _REF.search(attributes)
             if ref and not _STRING_RESULT.search(attributes):
                 refs.append(ref.group(1).decode())
         if refs:
             found[name] = refs
     return found
+
+
+def _cell_attributes(xml: bytes, formula: int) -> bytes | None:
+    """The attributes of the ``<c …>`` tag that opens just before the formula at ``formula`` (only
+    spaces between them), or None when the formula is not a cell's first child."""
+    end = xml.rfind(b">", 0, formula)
+    if end < 0 or xml[end + 1:formula].strip():
+        return None
+    start = xml.rfind(b"<", 0, end)
+    if start < 0 or xml[start + 1:start + 2] != b"c" or xml[start + 2:start + 3] not in b" \t\r\n/>" \
+            or xml[end - 1:end] == b"/":
+        return None
+    return xml[start + 2:end]
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ...rules import Period, RowIssue
 from ...schema import Sheet, Spec
 from ...text import fold
+
+if TYPE_CHECKING:  # pandas is imported by the hooks over tables only: row_rules runs in the reading
+    import pandas as pd  # pool's children, which then start without it
 
 VOLUNTEERS, MEETINGS = "volunteers", "meetings"
 site_labels = {"last_meeting_represented": "Représentées à la dernière réunion",
@@ -37,6 +39,8 @@ def prepare_tables(tables: dict[str, pd.DataFrame], spec: Spec) -> dict[str, pd.
 
 def merge_volunteers(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     """Each person once: the first row's provenance, what both rows say merged, whatever the files' order."""
+    import pandas as pd
+
     if frame.empty:
         return frame
     key = (frame["last_name"].map(lambda v: fold(v or "")) + "\x1f"
@@ -117,6 +121,8 @@ def _presence_checks(sites: pd.DataFrame, meetings: pd.DataFrame, represented: l
                      ) -> dict[str, str]:
     """Per establishment: the parties counted absent whom a meeting of the last 365 days shows represented
     in person (« Oui », not « par l'autre »), with the latest such meeting."""
+    import pandas as pd
+
     since = pd.Timestamp(arrete) - pd.Timedelta(days=364)
     recent = meetings[(meetings["date"] >= since) & (meetings["date"] <= pd.Timestamp(arrete))]
     out: dict[str, str] = {}
