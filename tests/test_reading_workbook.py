@@ -272,3 +272,61 @@ def test_formulas_without_a_value_are_exactly_the_ones_an_xml_parser_finds(cells
         found = uncached_formulas(zf)
 
     assert found.get("Actions", []) == expected
+
+
+@pytest.fixture(scope="module")
+def template_bytes(tmp_path_factory) -> bytes:
+    from convention_xlsx.config import load_config
+    from convention_xlsx.template import build_template
+
+    path = tmp_path_factory.mktemp("tpl") / "modele.xlsx"
+    build_template(load_config(None)).save(path)
+    return path.read_bytes()
+
+
+def _scan_outcome(data: bytes, fast: bool) -> str:
+    import io
+    import zipfile
+
+    from convention_xlsx.reading import DEFAULT_LIMITS
+    from convention_xlsx.reading.limits import ReadProblem
+    from convention_xlsx.reading.preflight import scan_members
+
+    try:
+        scan_members(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, data if fast else None)
+    except ReadProblem as problem:
+        return problem.code
+    return "lu"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 7)), min_size=1, max_size=6),
+       st.sampled_from(["bits", "stored", "dtd"]))
+def test_the_fast_preflight_judges_every_damaged_member_as_zipfile_does(template_bytes, flips, how) -> None:
+    """Bit flips anywhere (headers, compressed data, directory), a member stored rather than deflated, a
+    DOCTYPE: the zlib fast path and the chunked zipfile path give the same verdict."""
+    import io
+    import zipfile
+
+    data = template_bytes
+    if how in ("stored", "dtd"):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buffer, "w") as out:
+            for i, item in enumerate(src.infolist()):
+                body = src.read(item)
+                if how == "dtd" and i == len(flips) % len(src.infolist()):
+                    body = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + body
+                out.writestr(item.filename, body,
+                             zipfile.ZIP_STORED if how == "stored" and i % 2 else zipfile.ZIP_DEFLATED)
+        data = buffer.getvalue()
+    damaged = bytearray(data)
+    if how == "bits":
+        for where, bit in flips:
+            damaged[int(where * len(damaged))] ^= 1 << bit
+    try:
+        zipfile.ZipFile(io.BytesIO(bytes(damaged))).infolist()
+    except Exception:  # noqa: BLE001 - a directory zipfile cannot open never reaches the scan
+        return
+    assert _scan_outcome(bytes(damaged), fast=True) == _scan_outcome(bytes(damaged), fast=False)
+    if how == "dtd":
+        assert _scan_outcome(bytes(damaged), fast=True) == "contenu-xml-interdit"

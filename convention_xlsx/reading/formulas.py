@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from defusedxml import ElementTree
 
@@ -29,14 +29,17 @@ _STRING_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
 _PART_LIMIT = 400 * 1024 * 1024
 
 
-def uncached_formulas(zf: zipfile.ZipFile, skip: Callable[[str], bool] = lambda name: False) -> dict[str, list[str]]:
+def uncached_formulas(zf: zipfile.ZipFile, skip: Callable[[str], bool] = lambda name: False,
+                      parts: Mapping[str, bytes] | None = None) -> dict[str, list[str]]:
     """Sheet name → A1 references of its formula cells with no cached value (xlsx/xlsm; best effort);
-    the sheets for which ``skip(name)`` is true are not looked at."""
+    the sheets for which ``skip(name)`` is true are not looked at. ``parts``: members already
+    decompressed (by the pre-flight), used rather than read again."""
     found: dict[str, list[str]] = {}
     for name, part in _sheet_parts(zf).items():
         if skip(name):
             continue
-        xml = read_member(zf, part, _PART_LIMIT)
+        xml = parts.get(part) if parts else None
+        xml = xml if xml is not None else read_member(zf, part, _PART_LIMIT)
         if not xml or b"<f" not in xml:
             continue
         refs = []

@@ -13,7 +13,7 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import python_calamine as calamine
@@ -153,15 +153,15 @@ def _read_zip(data: bytes, info: FileInfo, limits: Limits, encrypted: bool,
     with zf:
         file_format = zip_format(zf)
         info.format = file_format
-        scan_members(zf, limits)
-        workbook = _parse(data, info, limits, zf=zf, skip=skip)
+        parts = scan_members(zf, limits, data)
+        workbook = _parse(data, info, limits, zf=zf, skip=skip, parts=parts)
     if encrypted:
         info.format = f"{file_format} chiffré"
     return workbook
 
 
 def _parse(data: bytes, info: FileInfo, limits: Limits, zf: zipfile.ZipFile | None,
-           skip: frozenset[str] = frozenset()) -> RawWorkbook:
+           skip: frozenset[str] = frozenset(), parts: Mapping[str, bytes] | None = None) -> RawWorkbook:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as err:
@@ -197,7 +197,7 @@ def _parse(data: bytes, info: FileInfo, limits: Limits, zf: zipfile.ZipFile | No
     if zf is not None:
         workbook.properties = custom_properties(zf, info.format)
         if info.format in ("xlsx", "xlsm"):
-            _note_uncached_formulas(workbook, zf, skip)
+            _note_uncached_formulas(workbook, zf, skip, parts or {})
     return workbook
 
 
@@ -248,9 +248,10 @@ def _range_origin(sheet: calamine.CalamineSheet, count: int, width: int) -> tupl
     return row_offset, col_offset
 
 
-def _note_uncached_formulas(workbook: RawWorkbook, zf: zipfile.ZipFile, skip: frozenset[str]) -> None:
+def _note_uncached_formulas(workbook: RawWorkbook, zf: zipfile.ZipFile, skip: frozenset[str],
+                            parts: Mapping[str, bytes]) -> None:
     try:
-        found = uncached_formulas(zf, skip=lambda name: fold(name) in skip)
+        found = uncached_formulas(zf, skip=lambda name: fold(name) in skip, parts=parts)
     except Exception:  # best effort: the cells are read either way
         return
     for sheet in workbook.sheets:
