@@ -51,8 +51,6 @@ class Consolidation:
     report: Report = field(default_factory=Report)
     source_dir: Path | None = None
     """The folder the workbooks were read from (file paths of the report are relative to it)."""
-    returns: dict[str, Path] = field(default_factory=dict)
-    """Input file (as in the report) → its annotated return, once written (``--retours``)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds: ``fichiers`` and ``analyse``, summed over the reading pool's children (reading the files,
     parsing them with the row rules), and ``regles``, the rules between rows in this process."""

@@ -178,7 +178,6 @@ def publish(result: MonthResult, options: RunOptions) -> MonthResult:
         with clock("retours"), _writing(options.returns_dir):
             result.returns = write_returns(cons, cons.source_dir or Path("."), options.returns_dir,
                                            password=options.input_password)
-        cons.returns = result.returns
         result.notes.append(f"{len(result.returns)} classeur(s) annoté(s) à renvoyer aux sections : "
                             f"{options.returns_dir}")
     shown = anonymise(cons) if options.anonymise else cons
@@ -188,7 +187,7 @@ def publish(result: MonthResult, options: RunOptions) -> MonthResult:
     result.observations = _observations(options, result)
     output = Path(options.output)
     dashboard_options = {"edition": options.edition, "observations": result.observations,
-                         "sources": _sources(options, cons)}
+                         "sources": _sources(options, cons), "returns": result.returns}
     with clock("tableau"), _writing(output):
         if options.output_password:
             with scratch_path(output.parent, ".xlsx") as plain:

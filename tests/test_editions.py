@@ -99,6 +99,7 @@ def test_pdf_holds_the_five_summary_sheets_only(cons, tmp_path, soffice):
     assert "Anomalies relevées" not in text and "Mandats nominatifs" not in text
     assert [p.name for p in tmp_path.iterdir()] == ["tdb.pdf"]  # no temporary workbook left
     assert smallest_type(target) >= 8.0  # readable on paper: no page's text under 8 points
+    assert not text_past_the_edge(target)  # no line running off the sheet (the Synthèse's long lines wrap)
 
 
 def test_members_pdf_names_nobody(cons, tmp_path, soffice):
@@ -110,6 +111,16 @@ def test_members_pdf_names_nobody(cons, tmp_path, soffice):
     assert names and not {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)}
     assert "@" not in text and "Suivi des envois" in text and "Bilan 2023 du partenariat" in text
     assert smallest_type(target) >= 8.0
+
+
+def text_past_the_edge(pdf) -> list[tuple[int, str]]:
+    """(page, text) of the printed words that reach the paper's edge (beyond 1 cm of it): a line LibreOffice cut."""
+    import pdfplumber
+
+    margin = 28  # points: 1 cm
+    with pdfplumber.open(pdf) as doc:
+        return [(page.page_number, w["text"]) for page in doc.pages for w in page.extract_words()
+                if w["x1"] > page.width - margin or w["x0"] < margin / 2]
 
 
 def smallest_type(pdf) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
@@ -42,16 +43,17 @@ WORKBOOK_OPTIONS = {
 
 def write_dashboard(cons: Consolidation, path: Path, figures: Figures | None = None, *, edition: str = COMPLETE,
                     sheets: tuple[str, ...] | None = None, observations: CarriedObservations | None = None,
-                    sources: dict[str, str] | None = None) -> None:
+                    sources: dict[str, str] | None = None, returns: Mapping[str, Path] | None = None) -> None:
     """Write the dashboard of ``cons`` to ``path`` (atomically; the parent folder is created).
 
     ``edition``: ``complete`` or ``membres``. ``sheets``: write only these sheet names (the printed summary).
     ``observations``: what the référents wrote in the previous dashboard, written back into the bilan.
     ``sources``: month « AAAA-MM » → how the history recorded it (a monthly run, reconstructed, simulated).
+    ``returns``: input file → its annotated return (``--retours``), which the anomalies then link to.
     """
     figures = figures if figures is not None else compute(cons)
     chosen = entries(figures, edition, sheets)
-    links = finding_links(cons, Path(path).parent)
+    links = finding_links(cons, Path(path).parent, returns or {})
     with atomic_path(Path(path)) as tmp:
         _write(cons, figures, str(tmp), chosen, edition, observations, links, sources or {})
 

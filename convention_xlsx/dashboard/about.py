@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -57,14 +58,14 @@ MAX_URL = 2079
 """Excel's limit on the length of a link."""
 
 
-def finding_links(cons: Consolidation, dashboard_dir: Path) -> dict[str, str]:
+def finding_links(cons: Consolidation, dashboard_dir: Path, returns: Mapping[str, Path]) -> dict[str, str]:
     """Input file → the link to open it from the dashboard: its annotated return (relative to
     the dashboard, so the two folders can move together) or the file received."""
     links: dict[str, str] = {}
     readable = {f.path for f in cons.report.files if f.status == READ}
     for path in {f.file for f in cons.report.findings}:
-        if path in cons.returns:
-            target = Path(os.path.relpath(cons.returns[path], dashboard_dir.resolve()))
+        if path in returns:
+            target = Path(os.path.relpath(returns[path], dashboard_dir.resolve()))
         elif cons.source_dir is not None and path in readable:
             target = cons.source_dir / path
         else:

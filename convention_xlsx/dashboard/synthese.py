@@ -3,6 +3,7 @@ as tiles by group, links to every sheet, the declared charts and the tables they
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from xlsxwriter.workbook import Workbook
@@ -143,6 +144,7 @@ def write_synthese(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, cons
     row = 3
     ws.merge_range(row, 0, row, COLUMNS - 1, "Fiabilité des chiffres", styles.heading)
     lines = reliability(f, cons, names)
+    extra = 0
     for what, text, sheet in lines:
         row += 1
         ws.merge_range(row, 0, row, 2, "", styles.label)
@@ -150,9 +152,14 @@ def write_synthese(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, cons
             ws.write_url(row, 0, link(sheet), styles.link, what)
         else:
             ws.write_string(row, 0, what, styles.label)
-        ws.merge_range(row, 3, row, COLUMNS - 1, text, styles.text)
+        ws.merge_range(row, 3, row, COLUMNS - 1, text, styles.wrap)
+        # a merged cell never grows by itself; the body type is smaller than the width unit (1.3 characters each)
+        lines_of_text = math.ceil(len(text) / ((COLUMNS - 3) * COL_WIDTH * 1.3))
+        if lines_of_text > 1:
+            ws.set_row(row, 15 * lines_of_text)
+            extra += 15 * (lines_of_text - 1)
     row += 2
-    page = _Pages(30 + 15 * (len(lines) + 4))
+    page = _Pages(30 + 15 * (len(lines) + 4) + extra)
     sheets = {e.key: e.name for e in entries}
     groups = [(g.title.replace("{sites}", str(len(f.sites))),
                [t for ind in f.board.indicators if ind.group == g.key for t in tiles(f, ind, sheets)])
