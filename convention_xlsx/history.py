@@ -97,7 +97,7 @@ def run_row(arrete: dt.date, report: Report, completeness: CompletenessFigures, 
 def figure_rows(arrete: dt.date, snap: pd.DataFrame) -> list[tuple[str, str, str, float]]:
     """The ``figures`` rows of one run: (month, indicator, scope, value) (pure).
 
-    ``snap``: the snapshot rows of the run (``Figures.snapshot``)."""
+    ``snap``: the snapshot rows of the run (``Figures.timeline.snapshot``)."""
     month = month_key(arrete)
     return [(month, str(i), str(s), float(v))
             for i, s, v in zip(snap["indicator"], snap["scope"], snap["value"], strict=True)]
@@ -160,8 +160,8 @@ def record(db: Path, run: dict, rows: Iterable[tuple[str, str, str, float]]) -> 
 
 def record_month(db: Path, figures: Figures, report: Report, template_version: str, source: str = RUN) -> str:
     """Record ``figures`` for the arrêté's month; return that month (« AAAA-MM »)."""
-    run = run_row(figures.arrete, report, figures.completeness_figures, template_version, source)
-    record(db, run, figure_rows(figures.arrete, figures.snapshot))
+    run = run_row(figures.arrete, report, figures.sending.counts, template_version, source)
+    record(db, run, figure_rows(figures.arrete, figures.timeline.snapshot))
     return run["month"]
 
 
@@ -222,7 +222,7 @@ def backfill(db: Path, cons: Consolidation, days: Iterable[dt.date] | None = Non
     for day in days:
         at = dataclasses.replace(cons, arrete=day)
         figures = compute(at)
-        run = run_row(day, cons.report, figures.completeness_figures, cons.config.spec.version, BACKFILL)
-        record(db, run, figure_rows(day, figures.snapshot))
+        run = run_row(day, cons.report, figures.sending.counts, cons.config.spec.version, BACKFILL)
+        record(db, run, figure_rows(day, figures.timeline.snapshot))
         written.append(run["month"])
     return written

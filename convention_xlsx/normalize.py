@@ -81,7 +81,28 @@ def to_bool(raw: object, yes: str = "Oui", no: str = "Non") -> bool | Problem:
     return Problem("oui-non-invalide", f"Répondez {yes} ou {no} (liste déroulante).", suggestion)
 
 
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+"""The days a date may be: any other year is a typing accident (or a damaged file), and the tables hold
+dates as pandas timestamps, which stop in 2262 (a year 9999 once stopped the whole run)."""
+
+
 def to_date(raw: object) -> dt.date | Problem:
+    return _within_range(_to_date(raw), raw, "date-invalide")
+
+
+def to_month(raw: object) -> dt.date | Problem:
+    """A month, as its first day: a date of the month, ``05/2023``, ``2023-05`` or ``mai 2023``."""
+    return _within_range(_to_month(raw), raw, "mois-invalide")
+
+
+def _within_range(value: dt.date | Problem, raw: object, code: str) -> dt.date | Problem:
+    if isinstance(value, Problem) or DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+        return value
+    return Problem(code, f"« {as_typed(raw)} » : l'année {value.year} n'est pas possible. Vérifiez la date "
+                   "(par exemple 15/03/2023).")
+
+
+def _to_date(raw: object) -> dt.date | Problem:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -98,10 +119,9 @@ def to_date(raw: object) -> dt.date | Problem:
                    "Date non reconnue : saisissez-la au format jj/mm/aaaa (par exemple 15/03/2023).")
 
 
-def to_month(raw: object) -> dt.date | Problem:
-    """A month, as its first day: a date of the month, ``05/2023``, ``2023-05`` or ``mai 2023``."""
+def _to_month(raw: object) -> dt.date | Problem:
     if isinstance(raw, dt.date | int | float) and not isinstance(raw, bool):
-        day = to_date(raw)
+        day = _to_date(raw)
         return day.replace(day=1) if isinstance(day, dt.date) else _month_problem()
     text = fold(str(raw))
     for pattern, order in ((_MONTH_NUM, (1, 2)), (_MONTH_ISO, (2, 1))):

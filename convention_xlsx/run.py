@@ -98,7 +98,7 @@ class MonthResult:
         from .indicators.completeness import completeness, sections_report
 
         cons = self.consolidation
-        table = self.figures.completeness if self.figures is not None else completeness(cons)
+        table = self.figures.sending.table if self.figures is not None else completeness(cons)
         digests = {f.path: f.sha256 for f in cons.report.files}
         return {"arrete": cons.arrete.isoformat(), **cons.report.to_json(),
                 "sections": sections_report(table, self.returns, digests)}

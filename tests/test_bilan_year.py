@@ -32,31 +32,31 @@ def test_n_beside_n_minus_1_from_the_latest_recorded_month_of_n_minus_1():
     past = pd.concat([history("2022-09", establishments_both=5, auxilia_cps=1),
                       history("2022-12", establishments_both=7, auxilia_cps=4)])
     f = compute(cons(), history=past)
-    bilan = f.bilan.set_index("indicator")
+    bilan = f.bilan.table.set_index("indicator")
     assert (bilan.loc[BOTH, "n"], bilan.loc[BOTH, "n1"], bilan.loc[BOTH, "change"]) == (1, 7, -6)
     assert (bilan.loc[CPS, "n"], bilan.loc[CPS, "n1"], bilan.loc[CPS, "change"]) == (2, 4, -2)
-    assert f.bilan_months == ("2023-06", "2022-12")
+    assert f.bilan.months == ("2023-06", "2022-12")
     assert bilan.loc["Bénévoles adhérents des deux associations", "n1"] == NOT_AVAILABLE  # not recorded then
 
 
 def test_n_minus_1_is_not_available_when_no_month_of_it_was_recorded():
     f = compute(cons(), history=history("2021-12", establishments_both=3))
-    bilan = f.bilan.set_index("indicator")
+    bilan = f.bilan.table.set_index("indicator")
     assert bilan.loc[BOTH, "n1"] == NOT_AVAILABLE and pd.isna(bilan.loc[BOTH, "change"])
-    assert f.bilan_months == ("2023-06", None)
+    assert f.bilan.months == ("2023-06", None)
 
 
 def test_a_past_bilan_year_takes_both_years_from_the_history_and_its_dated_records():
     past = pd.concat([history("2021-12", establishments_both=2), history("2022-12", establishments_both=7)])
     f = compute(cons(), history=past, bilan_year=2022)
-    bilan = f.bilan.set_index("indicator")
+    bilan = f.bilan.table.set_index("indicator")
     assert (bilan.loc[BOTH, "n"], bilan.loc[BOTH, "n1"]) == (7, 2)
     assert (bilan.loc["dont actions communes", "n"], bilan.loc["dont actions communes", "n1"]) == (1, 0)
-    assert f.bilan_year == 2022 and f.bilan_months == ("2022-12", "2021-12")
+    assert f.bilan_year == 2022 and f.bilan.months == ("2022-12", "2021-12")
 
 
 def test_at_least_three_recommendations_on_a_realistic_sample_each_citing_a_clause_and_evidence():
-    recs = compute(sample(sections=24)).recommendations
+    recs = compute(sample(sections=24)).bilan.recommendations
     assert len(recs) >= 3
     assert {"§1", "§2", "§3"} <= {r.clause for r in recs}
     for rec in recs:
@@ -74,6 +74,6 @@ def test_quarters_without_news_are_those_of_the_bilan_year():
     f = SectionFile("ANVP", "National")
     f.add("communication", date=dt.date(2022, 2, 1), issuer="ANVP", medium="Site Internet",
           nature="Nouvelles du partenaire", title="x")
-    recs = compute(consolidation([f], arrete=dt.date(2022, 12, 31))).recommendations
+    recs = compute(consolidation([f], arrete=dt.date(2022, 12, 31))).bilan.recommendations
     anvp = next(r for r in recs if r.key == "news-anvp")
     assert anvp.text.startswith("T2 2022, T3 2022, T4 2022 :") and "en 2022" in anvp.evidence

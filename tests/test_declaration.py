@@ -67,7 +67,7 @@ def test_an_indicator_added_in_the_declaration_reaches_synthese_bilan_and_recomm
     cons = consolidation([f], cfg=with_board(NEW))
     figures = compute(cons)
     assert (figures.value("jnp").total, figures.value("jnp").year, figures.value("jnp").previous) == (3, 2, 1)
-    [rec] = [r for r in figures.recommendations if r.key == "objectif-jnp"]
+    [rec] = [r for r in figures.bilan.recommendations if r.key == "objectif-jnp"]
     assert rec.text == "2 journées en 2023, pour 3 attendues : en organiser (§9)" and rec.clause == "§9"
     path = tmp_path / "tdb.xlsx"
     write_dashboard(cons, path, figures)

@@ -196,4 +196,4 @@ def test_snapshot_in_history_is_what_evolution_shows(cons, tmp_path):
     f = compute(cons)
     history.record_month(db, f, cons.report, cons.config.spec.version)
     again = compute(cons, history=history.load(db))
-    pd.testing.assert_frame_equal(f.evolution, again.evolution)
+    pd.testing.assert_frame_equal(f.timeline.evolution, again.timeline.evolution)

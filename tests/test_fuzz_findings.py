@@ -178,3 +178,29 @@ def test_a_normal_workbook_still_gets_its_annotated_copy(config, tmp_path):
     _, written = _cons_and_returns(config, folder, tmp_path / "retours")
     assert openpyxl.load_workbook(io.BytesIO(written["normal.xlsx"].read_bytes())).sheetnames[0] == TO_FIX
     assert len(openpyxl.load_workbook(written["normal.xlsx"]).sheetnames) > 5  # annotated, not the list alone
+
+
+@pytest.mark.parametrize("raw", [dt.datetime(9999, 12, 31), dt.date(1000, 1, 1), "31/12/2300", 2_958_465, "05/2500"])
+def test_a_date_no_table_can_hold_is_a_finding_not_a_crash(raw):
+    """A year pandas cannot hold (after 2262) once stopped the whole run (OverflowError in the tables)."""
+    assert isinstance(norm.to_date(raw), norm.Problem) and isinstance(norm.to_month(raw), norm.Problem)
+    assert norm.to_date(dt.date(2199, 12, 31)) == dt.date(2199, 12, 31)
+    assert norm.to_month(dt.date(1900, 1, 31)) == dt.date(1900, 1, 1)
+
+
+def test_a_damaged_member_name_never_reaches_a_cell_with_its_control_characters(config, tmp_path):
+    """A bit flip in a member's name put a control character in the reason, and the return's
+    « À corriger » sheet could not be written (IllegalCharacterError): the whole --retours stopped."""
+    from convention_xlsx.reading.limits import ReadProblem
+    from convention_xlsx.returns.to_fix import annotate
+    from convention_xlsx.template import build_template
+
+    reason = ReadProblem("fichier-illisible", "élément « xl\x02worksheets/sheet4.xml » illisible").reason
+    assert "\x02" not in reason and "\ufffd" in reason
+    wb = build_template(config)
+    annotate(wb, [], config, file_name="envoi\x01.xlsx", association="ANVP", run_day=dt.date(2024, 2, 1),
+             reason="Votre fichier n'a pas pu être lu (\x03).")
+    wb.save(tmp_path / "retour.xlsx")
+    first = openpyxl.load_workbook(tmp_path / "retour.xlsx").worksheets[0]
+    assert first.title == config.spec.return_sheet
+    assert any("\ufffd" in str(c.value) for row in first.iter_rows(max_row=8) for c in row if c.value)

@@ -33,7 +33,7 @@ def national(rows: pd.DataFrame) -> dict:
 
 def test_snapshot_rows_are_national_per_disp_and_per_establishment_without_files():
     figures = compute(cons_at(dt.date(2023, 3, 31), visitors=4, both=True))
-    rows = figures.snapshot
+    rows = figures.timeline.snapshot
     assert national(rows)["anvp_visitors"] == 4 and national(rows)["establishments_both"] == 1
     assert national(rows)["establishments_none"] == 185
     paris = rows[(rows["scope"] == "Paris") & (rows["indicator"] == "establishments_both")]
@@ -42,7 +42,7 @@ def test_snapshot_rows_are_national_per_disp_and_per_establishment_without_files
     assert (nanterre["anvp_present"], nanterre["auxilia_present"], nanterre["mandates_current"]) == (1, 1, 1)
     assert not rows.duplicated(["indicator", "scope"]).any()
     assert set(rows.loc[rows["scope"] == "Paris", "indicator"]) >= {"establishments_both", "anvp_visitors"}
-    run = history.run_row(figures.arrete, figures_report(), figures.completeness_figures, SPEC_VERSION,
+    run = history.run_row(figures.arrete, figures_report(), figures.sending.counts, SPEC_VERSION,
                           generated_at=dt.datetime(2023, 4, 2, 9, 30))
     assert run["month"] == "2023-03" and run["generated_at"] == "2023-04-02T09:30:00"
     assert history.figure_rows(figures.arrete, rows)[0][0] == "2023-03"
@@ -73,7 +73,7 @@ def test_two_months_are_both_in_evolution(tmp_path):
         cons = cons_at(arrete, visitors=visitors)
         history.record_month(db, compute(cons), cons.report, SPEC_VERSION)
     figures = compute(cons_at(dt.date(2023, 6, 30), visitors=8), history=history.load(db))
-    evo = figures.evolution
+    evo = figures.timeline.evolution
     visitors = evo["anvp_visitors"]
     assert visitors[pd.Timestamp("2023-02-01")] == 3 and visitors[pd.Timestamp("2023-04-01")] == 7
     assert visitors[pd.Timestamp("2023-06-01")] == 8  # this run's own month, recorded or not

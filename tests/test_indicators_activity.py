@@ -68,7 +68,7 @@ def test_a_share_below_its_target_gives_a_recommendation_naming_what_is_missing(
     meeting(f, "Oui", "Non")
     meeting(f, "Oui", "Non")
     figures = compute(consolidation([f], arrete=ARRETE))
-    texts = [r.text for r in figures.recommendations]
+    texts = [r.text for r in figures.bilan.recommendations]
     assert any(t.startswith("2 réunions en 2023 où une association n'était pas représentée") for t in texts), texts
 
 
@@ -104,4 +104,4 @@ def test_figures_never_reach_past_the_convention_end():
     assert len(figures.obligations["news"]) == 12  # T1 2021 … T4 2023, not 37 quarters up to 2030
     assert figures.value("actions").total == 0
     assert figures.by_month[("actions", "action_type")].index.max() == dt.datetime(2023, 12, 1)
-    assert figures.evolution.index.max() == dt.datetime(2023, 12, 1)
+    assert figures.timeline.evolution.index.max() == dt.datetime(2023, 12, 1)

@@ -26,7 +26,7 @@ def sections():
 
 
 def test_dated_indicators_have_both_years_and_snapshots_are_not_available_for_n_minus_1():
-    bilan = compute(consolidation(sections(), arrete=ARRETE)).bilan.set_index("indicator")
+    bilan = compute(consolidation(sections(), arrete=ARRETE)).bilan.table.set_index("indicator")
     assert (bilan.loc["Actions menées", "n"], bilan.loc["Actions menées", "n1"]) == (1, 1)
     assert (bilan.loc["dont actions communes", "n"], bilan.loc["dont actions communes", "n1"]) == (0, 1)
     assert bilan.loc["dont actions communes", "change"] == -1
@@ -36,12 +36,12 @@ def test_dated_indicators_have_both_years_and_snapshots_are_not_available_for_n_
 
 
 def test_n_minus_1_outside_the_convention_is_not_available():
-    bilan = compute(consolidation(sections(), arrete=dt.date(2021, 6, 30))).bilan
+    bilan = compute(consolidation(sections(), arrete=dt.date(2021, 6, 30))).bilan.table
     assert (bilan["n1"] == NOT_AVAILABLE).all()
 
 
 def test_recommendations_cite_their_clause_and_evidence():
-    recs = compute(consolidation(sections(), arrete=ARRETE)).recommendations
+    recs = compute(consolidation(sections(), arrete=ARRETE)).bilan.recommendations
     by_start = {r.text.split(" :")[0]: r for r in recs}
     presence = by_start["2 établissements où seule l'ANVP est présente"]
     assert presence.clause == "§1" and presence.text.endswith("(§1)")
@@ -59,7 +59,7 @@ def test_declared_texts_agree_with_their_number():
     assert agree("{n} [mandat expire|mandats expirent]", 1) == "{n} mandat expire"
     assert agree("{n} [mandat expire|mandats expirent]", 0) == "{n} mandat expire"
     assert agree("{n} [mandat a|mandats ont] expiré : [le|les] renouveler", 3) == "{n} mandats ont expiré : les renouveler"
-    recs = compute(consolidation(sections(), arrete=ARRETE)).recommendations
+    recs = compute(consolidation(sections(), arrete=ARRETE)).bilan.recommendations
     assert not any("(s)" in r.text or "[" in r.text for r in recs), [r.text for r in recs]
 
 
@@ -69,7 +69,7 @@ def test_fewer_trainings_than_the_year_before_and_refused_calls_are_recommendati
         national.add("trainings", date=day, theme="Écoute", place="Paris", anvp_participants=5)
     national.add("calls", filed=dt.date(2023, 2, 1), funder="F", carrier="Commun", requested=1000.0,
                  status="Refusé")
-    recs = {r.key: r for r in compute(consolidation([national], arrete=ARRETE)).recommendations}
+    recs = {r.key: r for r in compute(consolidation([national], arrete=ARRETE)).bilan.recommendations}
     # Over the same months (January to June): 2 in 2022, 1 in 2023; September 2022 is not compared.
     fall = recs["baisse-trainings"]
     assert fall.clause == "§2" and fall.text.startswith("« Formations communes » : 2 en 2022, 1 en 2023 (−1)")

@@ -26,13 +26,13 @@ def test_states_and_rates_over_expected_sections_only():
         SectionFile("ANVP", "Fresnes", status=REJECTED, reason="fichier illisible"),
     ]
     figures = compute(consolidation(files, arrete=ARRETE))
-    table = figures.completeness.set_index(["association", "section"])
+    table = figures.sending.table.set_index(["association", "section"])
     assert table.loc[("ANVP", "Nanterre"), "state"] == "à jour"
     assert table.loc[("Auxilia", "Nanterre"), "state"] == "en retard"
     assert table.loc[("ANVP", "Fresnes"), "state"] == "manquant"
     assert "illisible" in table.loc[("ANVP", "Fresnes"), "note"]
     assert table.loc[("ANVP", "Inconnue"), "state"] == "non attendu"
-    cf = figures.completeness_figures
+    cf = figures.sending.counts
     expected = len(config().sections)
     assert (cf.expected, cf.up_to_date, cf.late, cf.missing, cf.unexpected) == (expected, 1, 1, expected - 2, 1)
     assert cf.up_to_date_rate == 1 / expected
@@ -41,7 +41,7 @@ def test_states_and_rates_over_expected_sections_only():
 
 def test_late_and_missing_sections_get_a_prepared_french_reminder():
     figures = compute(consolidation([SectionFile("ANVP", "Nanterre", updated=dt.date(2023, 6, 3))], arrete=ARRETE))
-    table = figures.completeness.set_index(["association", "section"])
+    table = figures.sending.table.set_index(["association", "section"])
     assert table.loc[("ANVP", "Nanterre"), "reminder"] == ""
     url = table.loc[("ANVP", "Fresnes"), "reminder"]
     assert url.startswith("mailto:anvp.fresnes@example.org?subject=")

@@ -32,7 +32,7 @@ def _month(month: str | None) -> str:
 def _subtitle(f: Figures) -> str:
     n = f.bilan_year
     span = f"{n} jusqu'au {f.arrete:%d/%m/%Y}" if n == f.arrete.year else f"Année {n}"
-    current, previous = f.bilan_months
+    current, previous = f.bilan.months
     snap_n = f"situation de {_month(current)}" if current else "non disponible"
     snap_n1 = (f"situation de {_month(previous)} (historique des traitements)" if previous
                else f"non disponible (aucun traitement de {n - 1} dans l'historique)")
@@ -63,18 +63,18 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, recs: W
         headers.append("Observations des référents")
     for j, h in enumerate(headers):
         ws.write_string(row, j, h, styles.header)
-    for i, rec in enumerate(f.bilan.itertuples(index=False), start=row + 1):
+    for i, rec in enumerate(f.bilan.table.itertuples(index=False), start=row + 1):
         kind = KIND.get(rec.kind, "int")
         ws.write_string(i, 0, rec.clause, styles.text)
         ws.write_string(i, 1, rec.indicator, styles.text)
         for j, value in ((2, rec.n), (3, rec.n1), (4, rec.change)):
             _value(ws, styles, i, j, value, kind, signed=j == 4)
         observation(ws, i, "ind", rec.indicator, rec.indicator)
-    end = row + len(f.bilan) + 2
+    end = row + len(f.bilan.table) + 2
     if recs is not None:
         _columns(recs, f, with_observations)
         sheet_title(recs, styles, f"Recommandations du bilan {n}", (
-            f"{french.counted(len(f.recommendations), 'recommandation tirée', 'recommandations tirées')} des "
+            f"{french.counted(len(f.bilan.recommendations), 'recommandation tirée', 'recommandations tirées')} des "
             "chiffres, chacune avec sa clause et ses éléments ; les plus urgentes d'abord dans chaque clause."),
             _widths(f, with_observations))
         row = 3
@@ -83,7 +83,7 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, recs: W
         recs.merge_range(row, 2, row, 4, "Éléments", styles.header)
         if with_observations:
             recs.write_string(row, OBS_COL, "Observations des référents", styles.header)
-        for rec in f.recommendations:
+        for rec in f.bilan.recommendations:
             row += 1
             found = carried.get(key_for(n, "reco", rec.key or rec.text))
             recs.set_row(row, _height(rec.evidence, 38, rec.text, 54, found.text if found else "", 32))
@@ -91,7 +91,7 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, recs: W
             recs.write_string(row, 1, rec.text, styles.wrap)
             recs.merge_range(row, 2, row, 4, rec.evidence, styles.wrap)
             observation(recs, row, "reco", rec.key or rec.text, rec.text)
-        if not f.recommendations:
+        if not f.bilan.recommendations:
             recs.write_string(row + 1, 1, "Aucune recommandation : les engagements suivis sont tenus.", styles.note)
     if not with_observations:
         return
@@ -110,8 +110,8 @@ def write_bilan(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, recs: W
 
 def _widths(f: Figures, with_observations: bool) -> list[float]:
     """The printed columns: the clause as wide as the longest one (« §1 », « Sélection »), the text the rest."""
-    clauses = [str(c) for c in f.bilan["clause"]] if len(f.bilan) else []
-    clauses += [r.clause for r in f.recommendations]
+    clauses = [str(c) for c in f.bilan.table["clause"]] if len(f.bilan.table) else []
+    clauses += [r.clause for r in f.bilan.recommendations]
     clause = min(12, max(6, max((len(c) for c in clauses), default=0) + 2))
     return [clause, 59 - clause, 12, 12, 12, 30 if with_observations else 2]
 

@@ -24,9 +24,9 @@ SOURCES = {"consolider": "traitement du mois", "reconstitué": "reconstitué apr
 
 
 def write_evolution(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, sources: dict[str, str]) -> int:
-    """Lay out ``f.evolution`` and ``f.evolution_groups``; return the header row of the main table."""
-    evo = f.evolution
-    recorded = sum(f.recorded)
+    """Lay out ``f.timeline.evolution`` and ``f.timeline.groups``; return the header row of the main table."""
+    evo = f.timeline.evolution
+    recorded = sum(f.timeline.recorded)
     sheet_title(ws, styles, "Évolution mois par mois", (
         f"Du {f.period[0]:%d/%m/%Y} au {f.arrete:%d/%m/%Y}. Les enregistrements datés (actions, réunions…) sont "
         "comptés à leur date ; les chiffres de situation (présence, effectifs) viennent de l'historique des "
@@ -39,7 +39,7 @@ def write_evolution(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, sou
     keys = list(evo.columns)
     frame["_source"] = [SOURCES.get(sources.get(f"{m.year:04d}-{m.month:02d}", ""), "") for m in evo.index]
     kinds = {key: ("pct" if key in f.values and f.values[key].display == "part" else "int") for key in keys}
-    cols = [Col("month", "Mois", "month", 10)] + [Col(k, f.evolution_labels[k], kinds[k], 12) for k in keys] + [
+    cols = [Col("month", "Mois", "month", 10)] + [Col(k, f.timeline.labels[k], kinds[k], 12) for k in keys] + [
         Col("_source", "Chiffres de situation", "text", 18)]
     ws.write_string(header - 1, 0, "Chiffres du mois", styles.heading)
     last = write_table(ws, styles, header, frame, cols, "Evolution")
@@ -52,13 +52,13 @@ def write_evolution(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, sou
         columns = [col_of[k] for ind in chart.indicators for k, _ in series_keys_for(f, ind) if k in col_of]
         if not columns:
             continue
-        snapshot = all(k in f.evolution_snapshot for ind in chart.indicators for k, _ in series_keys_for(f, ind))
+        snapshot = all(k in f.timeline.from_history for ind in chart.indicators for k, _ in series_keys_for(f, ind))
         colours = [c[0] for c in PRESENCE_COLOURS] if f.board.indicator(chart.indicators[0]).kind == "presence" \
             else None
         made = charts.lines(wb, ws.name, chart.title, header, header + 1, last, columns, colours, markers=snapshot)
         ws.insert_chart(3 + (n // 2) * CHART_ROWS, (n % 2) * 7, made, {"x_offset": 4, "y_offset": 4})
     group_header = last + 3
-    _group_table(wb, ws, styles, f, f.evolution_groups, group_header)
+    _group_table(wb, ws, styles, f, f.timeline.groups, group_header)
     ws.set_h_pagebreaks([3 + 2 * CHART_ROWS, header - 1, group_header - 1])
     return header
 

@@ -53,7 +53,7 @@ def urgent_first(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_follow_up(ws: Worksheet, styles: Styles, f: Figures, errors: dict[str, int], contacts: bool = True) -> int:
     """The table, urgent first; returns its header row (repeated on every printed page)."""
-    cf = f.completeness_figures
+    cf = f.sending.counts
     summary = [
         ("Sections attendues", cf.expected, "int"),
         ("À jour", cf.up_to_date, "int"),
@@ -78,7 +78,7 @@ def write_follow_up(ws: Worksheet, styles: Styles, f: Figures, errors: dict[str,
         "Les taux sont calculés sur les sections attendues. Les plus urgentes d'abord."),
         [c.width or 10 for c in cols[:printed]])
     header = 3 + len(summary) + 1
-    frame = f.completeness.assign(errors=[errors.get(p, 0) if p else None for p in f.completeness["file"]])
+    frame = f.sending.table.assign(errors=[errors.get(p, 0) if p else None for p in f.sending.table["file"]])
     frame = urgent_first(frame)
     urls = list(frame["reminder"])
     frame = frame.assign(reminder=None)

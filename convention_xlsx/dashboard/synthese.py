@@ -91,7 +91,7 @@ def tiles(f: Figures, ind: Indicator, sheets: dict[str, str]) -> list[Tile]:
 
 
 def completeness_tiles(f: Figures, sheet: str) -> list[Tile]:
-    cf = f.completeness_figures
+    cf = f.sending.counts
     return [
         Tile("Sections à jour", cf.up_to_date,
              detail=f"sur {cf.expected} attendues ({french.percent(cf.up_to_date_rate)})",
@@ -105,7 +105,7 @@ def completeness_tiles(f: Figures, sheet: str) -> list[Tile]:
 def reliability(f: Figures, cons, names: dict[str, str]) -> list[tuple[str, str, str]]:
     """(what, how much, sheet) lines of the « Fiabilité des chiffres » block."""
     report = cons.report
-    late = f.completeness[f.completeness["state"] == "en retard"]
+    late = f.sending.table[f.sending.table["state"] == "en retard"]
     oldest = min((d for d in late["updated"] if d is not None), default=None) if len(late) else None
     lines = [("Lignes reprises", f"{french.number(report.rows_consolidated)} sur "
                                  f"{french.number(report.rows_read)} lues ; "
@@ -113,7 +113,7 @@ def reliability(f: Figures, cons, names: dict[str, str]) -> list[tuple[str, str,
               "écartée(s)", names.get("anomalies", "")),
              ("Sections en retard", f"{len(late)} : leurs chiffres sont repris avec leur date"
               + (f" (la plus ancienne du {oldest:%d/%m/%Y})" if oldest else ""), names.get("follow_up", "")),
-             ("Sections manquantes", f"{f.completeness_figures.missing} : jamais comptées comme des zéros",
+             ("Sections manquantes", f"{f.sending.counts.missing} : jamais comptées comme des zéros",
               names.get("follow_up", ""))]
     if len(f.sites):
         other = int(f.sites["other_view"].astype(bool).sum())
@@ -272,7 +272,7 @@ def _charts(wb: Workbook, ws: Worksheet, styles: Styles, f: Figures, row: int) -
     ws.merge_range(data_row, 0, data_row, COLUMNS - 1, "Données des graphiques", styles.heading)
     data_row += 2
     placed = []
-    state_values = [int((f.completeness["state"] == s).sum()) for s in STATES]
+    state_values = [int((f.sending.table["state"] == s).sum()) for s in STATES]
     state_rows = [[s, v] for s, v in zip(STATES, state_values, strict=True)]
     end = _small_table(ws, styles, data_row, 0, ["Envoi", "Sections"], state_rows, ["text", "int"])
     placed.append(("Envois des sections ce mois-ci", charts.completeness_pie(

@@ -69,6 +69,43 @@ class Value:
 
 
 @dataclass
+class Sending:
+    """§5: one row per expected (or unexpected) section with its state, and the counts of the states."""
+
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counts: CompletenessFigures | None = None
+
+
+@dataclass
+class Bilan:
+    """The bilan of the year N (each value beside N−1) and the recommendations drawn from the figures."""
+
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    months: tuple[str | None, str | None] = (None, None)
+    """The months whose recorded snapshot stands for N and N−1 (« AAAA-MM »), None when there is none."""
+    recommendations: list = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    """The figures over time: this run's snapshot rows, the months of Évolution, what changed per site."""
+
+    snapshot: pd.DataFrame = field(default_factory=empty_history)
+    """The rows this run records in the history."""
+    evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Month × value key: dated values per month, recorded snapshots from the history."""
+    labels: dict[str, str] = field(default_factory=dict)
+    from_history: set[str] = field(default_factory=set)
+    """The keys of ``evolution`` that come from the history (empty for a month no run recorded)."""
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Month × group: sites where every party is present, from the history."""
+    recorded: list[bool] = field(default_factory=list)
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per site that changed: what changed since the previous recorded month and since N−1."""
+    changes_months: tuple[str | None, str | None] = (None, None)
+
+
+@dataclass
 class Figures:
     arrete: dt.date
     today: dt.date
@@ -96,23 +133,12 @@ class Figures:
     """(indicator key, column) → the indicator's value per value of the column (charts)."""
     by_month: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
     """(indicator key, column) → month × value of the column (stacked monthly charts)."""
-    completeness: pd.DataFrame = field(default_factory=pd.DataFrame)
-    completeness_figures: CompletenessFigures | None = None
-    bilan: pd.DataFrame = field(default_factory=pd.DataFrame)
-    bilan_months: tuple[str | None, str | None] = (None, None)
-    recommendations: list = field(default_factory=list)
-    snapshot: pd.DataFrame = field(default_factory=empty_history)
-    evolution: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Month × value key: dated values per month, recorded snapshots from the history."""
-    evolution_labels: dict[str, str] = field(default_factory=dict)
-    evolution_snapshot: set[str] = field(default_factory=set)
-    """The keys of ``evolution`` that come from the history (empty for a month no run recorded)."""
-    evolution_groups: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Month × group: sites where every party is present, from the history."""
-    recorded: list[bool] = field(default_factory=list)
-    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Per site that changed: what changed since the previous recorded month and since N−1."""
-    changes_months: tuple[str | None, str | None] = (None, None)
+    sending: Sending = field(default_factory=lambda: Sending())
+    """§5: what each expected section sent this month."""
+    bilan: Bilan = field(default_factory=lambda: Bilan())
+    """The year N beside N−1, and the recommendations drawn from it."""
+    timeline: Timeline = field(default_factory=lambda: Timeline())
+    """What the history adds: this run's snapshot, the months of Évolution, what changed."""
 
     @property
     def site_plural(self) -> str:
@@ -245,27 +271,27 @@ def compute(cons: Consolidation, history: pd.DataFrame | None = None, bilan_year
                 year=cons.arrete.year, bilan_year=b.n, sites=b.sites,
                 site_label=cons.config.referentiel.site_label, group_label=cons.config.referentiel.group_label)
     comp = completeness(cons)
-    f.completeness, f.completeness_figures = comp, completeness_figures(comp)
+    f.sending.table, f.sending.counts = comp, completeness_figures(comp)
     if not b.sites.empty:
         f.status_counts = sites.status_counts(b.sites, b.spec)
         sums = [i.columns[0] for i in b.board.indicators if i.sheet == SITES and i.kind == SUM]
         f.by_group = sites.by_group(b.sites, b.spec, sums + [c.key for c in b.board.site_columns if c.by_group])
-    f.snapshot = snapshot_rows(b, f)
-    b.full_history = with_current(history, month_key(cons.arrete), f.snapshot)
+    f.timeline.snapshot = snapshot_rows(b, f)
+    b.full_history = with_current(history, month_key(cons.arrete), f.timeline.snapshot)
     current, previous = b.snapshot_year(b.n), b.snapshot_year(b.n - 1)
-    f.bilan_months = (current[0] if current else None, previous[0] if previous else None)
+    f.bilan.months = (current[0] if current else None, previous[0] if previous else None)
     _values(b, f, current, previous)
-    f.bilan = bilan_frame(f)
-    f.recommendations = recommend.recommendations(b, f)
+    f.bilan.table = bilan_frame(f)
+    f.bilan.recommendations = recommend.recommendations(b, f)
     evo.evolution(b, f)
     if not b.sites.empty:
         from .changes import site_changes
 
         flags = {p.presence: p.name for p in b.spec.parties if p.presence}
         counts = {p.headcount: b.spec.sites.column(p.headcount).label for p in b.spec.parties if p.headcount}
-        f.changes, *months_compared = site_changes(b.full_history, cons.arrete, list(b.sites.index), b.names,
+        f.timeline.changes, *months_compared = site_changes(b.full_history, cons.arrete, list(b.sites.index), b.names,
                                                    b.groups, flags, counts)
-        f.changes_months = tuple(months_compared)
+        f.timeline.changes_months = tuple(months_compared)
     return f
 
 

@@ -42,7 +42,7 @@ def series_keys(b, ind) -> list[tuple[str, str]]:
 
 
 def evolution(b, f) -> None:
-    """Fill ``f.evolution`` (month × key), its labels, which keys come from the history, and per group."""
+    """Fill ``f.timeline.evolution`` (month × key), its labels, which keys come from the history, and per group."""
     index = pd.DatetimeIndex(months(b.start, b.end), name="month")
     columns: dict[str, pd.Series] = {}
     snapshot_keys: list[str] = []
@@ -50,7 +50,7 @@ def evolution(b, f) -> None:
         if not ind.evolution:
             continue
         for key, label in series_keys(b, ind):
-            f.evolution_labels[key] = label.replace("{annee}", str(b.n))
+            f.timeline.labels[key] = label.replace("{annee}", str(b.n))
         if ind.kind == VALIDITY:
             rows = b.validity_rows(ind)
             columns[f"{ind.key}_current"] = pd.Series(current_by_month(rows, ind.start, ind.end, index, b.arrete),
@@ -77,12 +77,12 @@ def evolution(b, f) -> None:
     frame = pd.DataFrame(columns, index=index)
     if snap is not None:
         frame = frame.join(snap)
-    order = [k for k in f.evolution_labels if k in frame]
-    f.evolution = frame[order]
-    f.evolution.index.name = "month"
-    f.evolution_snapshot = set(snapshot_keys)
+    order = [k for k in f.timeline.labels if k in frame]
+    f.timeline.evolution = frame[order]
+    f.timeline.evolution.index.name = "month"
+    f.timeline.from_history = set(snapshot_keys)
     national = set(history.loc[history["scope"] == NATIONAL, "month"])
-    f.recorded = [f"{m.year:04d}-{m.month:02d}" in national for m in index]
+    f.timeline.recorded = [f"{m.year:04d}-{m.month:02d}" in national for m in index]
     presence = b.board.presence
     if presence is not None and not f.sites.empty:
         groups = list(dict.fromkeys(f.sites["group"]))
@@ -91,7 +91,7 @@ def evolution(b, f) -> None:
         grid.index = pd.to_datetime(grid.index + "-01") if len(grid) else pd.DatetimeIndex([])
         grid = grid.reindex(index=index, columns=groups)
         grid.index.name = "month"
-        f.evolution_groups = grid
+        f.timeline.groups = grid
 
 
 def _tail(value: str) -> str:

@@ -57,7 +57,7 @@ def recommendations(b, f) -> list[Recommendation]:
         elif ind.kind != FUNNEL and ind.bilan:
             target = _target(b, f, ind)
             out += target or _fall(b, f, ind)
-    out += completeness_recommendations(f.completeness, b.board.clause_follow_up)
+    out += completeness_recommendations(f.sending.table, b.board.clause_follow_up)
     out += _end(b)
     return out
 
