@@ -11,9 +11,10 @@ the row is consolidated (« a value, not the row »). An ``avertissement`` keeps
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from enum import Enum
+
+from .text import UNWRITABLE
 
 
 class Severity(str, Enum):
@@ -128,7 +129,7 @@ CATALOGUE: dict[str, CodeInfo] = {c.code: c for c in _CODES}
 
 
 _TEXT_FIELDS = ("file", "sheet", "cell", "column", "value", "message", "suggestion")
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_UNWRITABLE = UNWRITABLE  # see text.UNWRITABLE
 """Characters a workbook cannot hold (XML 1.0) and a terminal must not receive (escape sequences):
 a finding quotes what a file held, so they are replaced by « \ufffd » wherever it is shown."""
 

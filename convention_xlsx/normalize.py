@@ -270,7 +270,9 @@ def is_blank(raw: object) -> bool:
 # --- helpers -------------------------------------------------------------------------------------
 
 _INVISIBLE_CHARACTERS = frozenset(INVISIBLE)
-_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROLS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
+"""What :func:`to_text` drops: the characters of :data:`text.UNWRITABLE` (lone surrogates never come out
+of the reader, which decodes valid UTF-8)."""
 
 
 def _strip_controls(text: str) -> str:

@@ -13,6 +13,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+"""Characters no cell of an .xlsx (its XML), no e-mail line can hold: control characters, the
+non-characters U+FFFE/U+FFFF and lone surrogates (a damaged file yields them; openpyxl's own check
+misses the last ones and writes a workbook no spreadsheet opens)."""
 INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
 """Characters :func:`clean` drops (byte-order mark, zero-width spaces and joiners, soft hyphen)."""
 _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE), None)

@@ -204,3 +204,20 @@ def test_a_damaged_member_name_never_reaches_a_cell_with_its_control_characters(
     first = openpyxl.load_workbook(tmp_path / "retour.xlsx").worksheets[0]
     assert first.title == config.spec.return_sheet
     assert any("\ufffd" in str(c.value) for row in first.iter_rows(max_row=8) for c in row if c.value)
+
+
+@pytest.mark.parametrize("bad", ["\ufffe", "\uffff", "\x01", "\x85"])
+def test_characters_no_xml_part_can_hold_never_reach_a_cell(bad):
+    """The long fuzz found « \\ufffe05/2023 » written back into a return: openpyxl's own check misses
+    U+FFFE, and the return was a file no spreadsheet opens. Text read, findings, reasons and the
+    return's values all drop or replace them."""
+    from convention_xlsx.findings import Finding
+    from convention_xlsx.reading.limits import ReadProblem
+    from convention_xlsx.returns.rebuild import _text
+    from convention_xlsx.text import UNWRITABLE
+
+    typed = f"{bad}05/2023 note{bad}"
+    assert not UNWRITABLE.search(norm.to_text(typed)) and norm.to_text(typed) == "05/2023 note"
+    assert not UNWRITABLE.search(_text(typed))
+    assert not UNWRITABLE.search(Finding("date-invalide", "a.xlsx", value=typed, message=typed).value)
+    assert not UNWRITABLE.search(ReadProblem("fichier-illisible", typed).reason)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from ..text import UNWRITABLE
 
 MIB = 1024 * 1024
 
@@ -36,15 +37,13 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Characters no spreadsheet cell, XML part or e-mail line can hold, replaced in the reasons shown."""
 
 
 class ReadProblem(Exception):
     """Why a file cannot be read: a file-scope finding code and a French reason (becomes a ReadFailure)."""
 
     def __init__(self, code: str, reason: str, file_format: str = "") -> None:
-        reason = _CONTROL.sub("\ufffd", reason)  # a damaged member name may hold control characters
+        reason = UNWRITABLE.sub("\ufffd", reason)  # a damaged member name may hold control characters
         super().__init__(reason)
         self.code = code
         self.reason = reason

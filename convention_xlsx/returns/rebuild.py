@@ -14,7 +14,6 @@ import datetime as dt
 import math
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .. import normalize as norm
 from ..config import Config
@@ -26,6 +25,7 @@ from ..reading.model import RawWorkbook
 from ..rules import MASKED, looks_like_detainee_identification
 from ..schema import Column, Kind, Sheet
 from ..template import build_template, extend_rows, put, section_cell, site_label
+from ..text import UNWRITABLE
 from .place import return_row
 
 _EXCEL_DAYS = (dt.date(1900, 3, 1), dt.date(9999, 12, 31))
@@ -105,4 +105,4 @@ def _shown(sheet: Sheet, col: Column, raw: object, ctx: Context, parsed: ParsedW
 
 def _text(text: str) -> str:
     """Text openpyxl can store (control characters dropped) within Excel's cell limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[: norm.MAX_TEXT]
+    return UNWRITABLE.sub("", text)[: norm.MAX_TEXT]

@@ -13,7 +13,6 @@ import datetime as dt
 import math
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -23,6 +22,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ..config import Config
 from ..schema import Spec
 from ..template import SECTION_FIRST_ROW, prepare_cell
+from ..text import UNWRITABLE
 from .place import CHECK, SETTLED, TO_FIX, TODO, Placed
 
 MODIFIED = "modifié"
@@ -113,7 +113,7 @@ def _sheet(wb: openpyxl.Workbook, placed: list[Placed], spec: Spec, config: Conf
     if not placed:
         intro[3] = ("Tout est corrigé : il n'y a plus rien à reprendre dans ce classeur.", Font(bold=True, size=12))
     for row, (text, font) in enumerate(intro, 1):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)  # a file name or a reason from a damaged file
+        text = UNWRITABLE.sub("\ufffd", text)  # a file name or a reason from a damaged file
         cell = ws.cell(row, 1, text)
         if isinstance(text, str) and not text.startswith("="):
             cell.data_type = "s"
