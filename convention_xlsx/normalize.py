@@ -131,7 +131,7 @@ def _to_month(raw: object) -> dt.date | Problem:
             return _safe_date(year, month, 1) or _month_problem()
     m = _MONTH_TEXT.match(text)
     if m and m.group(1) in MONTHS:
-        return dt.date(int(m.group(2)), MONTHS[m.group(1)], 1)
+        return _safe_date(int(m.group(2)), MONTHS[m.group(1)], 1) or _month_problem()
     day = _parse_date_text(text)
     return day.replace(day=1) if day is not None else _month_problem()
 
@@ -270,9 +270,10 @@ def is_blank(raw: object) -> bool:
 # --- helpers -------------------------------------------------------------------------------------
 
 _INVISIBLE_CHARACTERS = frozenset(INVISIBLE)
-_CONTROLS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF])
-"""What :func:`to_text` drops: the characters of :data:`text.UNWRITABLE` (lone surrogates never come out
-of the reader, which decodes valid UTF-8)."""
+_CONTROLS = dict.fromkeys([*(c for c in range(32) if c not in (9, 10, 13)), 0xFFFE, 0xFFFF])
+"""What :func:`to_text` drops: control characters and the non-characters no xlsx part can hold (lone
+surrogates never come out of the reader, which decodes valid UTF-8; C1 codes, legal in XML, are kept:
+a mis-encoded apostrophe « \x92 » is the volunteer's text)."""
 
 
 def _strip_controls(text: str) -> str:

@@ -330,3 +330,56 @@ def test_the_fast_preflight_judges_every_damaged_member_as_zipfile_does(template
     assert _scan_outcome(bytes(damaged), fast=True) == _scan_outcome(bytes(damaged), fast=False)
     if how == "dtd":
         assert _scan_outcome(bytes(damaged), fast=True) == "contenu-xml-interdit"
+
+
+def _central_entries(data: bytes) -> list[int]:
+    """Offsets of the central directory's entries (signature PK\\x01\\x02)."""
+    out, at = [], data.find(b"PK\x01\x02")
+    while at != -1:
+        out.append(at)
+        at = data.find(b"PK\x01\x02", at + 4)
+    return out
+
+
+@pytest.mark.parametrize("flag", [0x20, 0x40])
+def test_the_fast_preflight_leaves_the_flags_zipfile_refuses_to_zipfile(template_bytes, flag) -> None:
+    damaged = bytearray(template_bytes)
+    first = _central_entries(template_bytes)[0]
+    damaged[first + 8] |= flag  # general purpose flags of the first member, in the central directory
+    assert _scan_outcome(bytes(damaged), fast=True) == _scan_outcome(bytes(damaged), fast=False) == \
+        "fichier-illisible"
+
+
+def test_the_fast_preflight_decodes_a_name_by_the_local_header_as_zipfile_does() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/é.xml", b"<a/>" * 100)
+    data = bytearray(buffer.getvalue())
+    central = _central_entries(bytes(data))[0]
+    data[central + 9] &= ~0x08  # the central entry no longer says UTF-8; the local header still does
+    assert _scan_outcome(bytes(data), fast=True) == _scan_outcome(bytes(data), fast=False) == "fichier-illisible"
+
+
+def test_members_sharing_their_bytes_are_refused_as_a_bomb() -> None:
+    """One local entry named by several central entries: a zip bomb's trick (recent zipfile refuses it)."""
+    import io
+    import struct
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.xml", b"<a/>" * 1000)
+    data = buffer.getvalue()
+    central = _central_entries(data)[0]
+    end = data.find(b"PK\x05\x06")
+    entry = data[central:end]
+    copies = [entry[:46] + name + entry[46 + 5:] for name in (b"a.xml", b"b.xml", b"c.xml")]
+    directory = b"".join(copies)
+    tail = bytearray(data[end:])
+    struct.pack_into("<HHII", tail, 8, 3, 3, len(directory), central)
+    hostile = data[:central] + directory + bytes(tail)
+    assert len(zipfile.ZipFile(io.BytesIO(hostile)).infolist()) == 3
+    assert _scan_outcome(hostile, fast=True) == "fichier-trop-volumineux"

@@ -94,6 +94,8 @@ def scan_members(zf: zipfile.ZipFile, limits: Limits, data: bytes | None = None)
     budget = limits.max_uncompressed_bytes
     kept: dict[str, bytes] = {}
     view = memoryview(data) if data is not None else None
+    if view is not None and _overlapping(view, zf.infolist()):
+        raise too_big("des éléments de l'archive partagent les mêmes octets : bombe de décompression probable")
     for info in zf.infolist():
         if info.is_dir():
             continue
@@ -128,6 +130,8 @@ def scan_members(zf: zipfile.ZipFile, limits: Limits, data: bytes | None = None)
 
 
 _KEPT_PART = 16 * MIB
+_UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40
+"""Encrypted, compressed patched data, strong encryption: zipfile refuses them, so they go its way."""
 
 
 def _forbidden_xml(info: zipfile.ZipInfo) -> ReadProblem:
@@ -140,14 +144,30 @@ def _forbidden_xml(info: zipfile.ZipInfo) -> ReadProblem:
     )
 
 
+def _overlapping(data: memoryview, infos: list[zipfile.ZipInfo]) -> bool:
+    """Two members whose stored bytes overlap (one local entry named many times: a zip bomb's trick that
+    recent Pythons' zipfile refuses; a spreadsheet application never writes it)."""
+    spans = []
+    for info in infos:
+        offset = info.header_offset
+        header = bytes(data[offset:offset + 30])
+        if len(header) < 30:
+            continue  # unreadable: zipfile's path names it
+        length = 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+        spans.append((offset, offset + length + info.compress_size))
+    spans.sort()
+    return any(start < previous_end for (_, previous_end), (start, _) in zip(spans, spans[1:], strict=False))
+
+
 def _inflate(data: memoryview, info: zipfile.ZipInfo) -> bytes | None:
     """The member's bytes when it is ordinary and whole, else None (``zipfile`` then reads it and decides).
 
     Ordinary: stored or deflated, not encrypted, its local header where the directory says with the same
     name; whole: exactly ``file_size`` bytes (never more are produced: the output is bounded) with the
-    directory's CRC. This is what ``zipfile`` checks too, so a damaged member is judged by it alone.
+    directory's CRC; the names are decoded as ``zipfile`` does (by the local header's flag), the flags it
+    refuses are left to it, and overlapping members are refused before (:func:`_overlapping`).
     """
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & _UNUSUAL_FLAGS:
         return None
     offset = info.header_offset
     header = bytes(data[offset:offset + 30])
@@ -156,8 +176,9 @@ def _inflate(data: memoryview, info: zipfile.ZipInfo) -> bytes | None:
     name_length = int.from_bytes(header[26:28], "little")
     extra_length = int.from_bytes(header[28:30], "little")
     name = bytes(data[offset + 30:offset + 30 + name_length])
+    local_flags = int.from_bytes(header[6:8], "little")  # zipfile decodes the name by the local header's flag
     try:
-        shown = name.decode("utf-8" if info.flag_bits & 0x800 else "cp437")
+        shown = name.decode("utf-8" if local_flags & 0x800 else "cp437")
     except UnicodeDecodeError:
         return None
     if shown != info.orig_filename:
