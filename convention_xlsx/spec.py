@@ -392,6 +392,13 @@ class _Reader(TomlReader):
             if fold(name) in {fold(s.name) for s in spec.sheets}:
                 raise self.fail(("modele", key), f"la feuille « {name} » ({key}) porte le nom d'une feuille du "
                                 "classeur.")
+        unread = {fold(spec.lists_sheet), fold(spec.referentiel_sheet)} | {fold(s.name) for s in spec.sheets
+                                                                          if s.layout == TEXT}
+        for sheet in spec.sheets:
+            clash = [a for a in sheet.aliases if fold(a) in unread]
+            if clash:  # the reader lists those sheets without their cells: the alias would read an empty sheet
+                raise self.fail(("feuilles",), f"l'alias « {clash[0]} » de la feuille « {sheet.name} » est le nom "
+                                "d'une feuille que l'outil ne lit pas (listes, référentiel ou notice).")
         for i, party in enumerate(spec.parties):
             for attr in ("presence", "headcount"):
                 key = getattr(party, attr)

@@ -85,6 +85,14 @@ def test_structure_is_checked():
     assert f"ligne {line_of(typo, '[[version]]')} " in str(err.value)
 
 
+def test_a_sheet_alias_may_not_name_a_sheet_the_reader_skips():
+    """The lists, the référentiel and the notice are listed without their cells: an alias naming one would
+    read an empty sheet, and that sheet's data would be lost without a word."""
+    clash = edited('nom = "Actions"\n', 'nom = "Actions"\nalias = ["Listes"]\n')
+    with pytest.raises(SpecError, match="l'alias « Listes » de la feuille « Actions » est le nom d'une feuille que"):
+        parse_spec(clash, "x.toml")
+
+
 def test_a_column_added_in_the_text_is_in_the_model():
     text = edited('  [[feuilles.colonnes]]\n  cle = "comment"\n', '''  [[feuilles.colonnes]]
   cle = "visitors_in_training"

@@ -94,12 +94,11 @@ def scan_members(zf: zipfile.ZipFile, limits: Limits, data: bytes | None = None)
     budget = limits.max_uncompressed_bytes
     kept: dict[str, bytes] = {}
     view = memoryview(data) if data is not None else None
-    if view is not None and _overlapping(view, zf.infolist()):
-        raise too_big("des éléments de l'archive partagent les mêmes octets : bombe de décompression probable")
+    shared = _shared_entries(zf.infolist())
     for info in zf.infolist():
         if info.is_dir():
             continue
-        whole = _inflate(view, info) if view is not None else None
+        whole = _inflate(view, info) if view is not None and info.header_offset not in shared else None
         if whole is not None:
             budget -= len(whole)
             if budget < 0:
@@ -144,19 +143,11 @@ def _forbidden_xml(info: zipfile.ZipInfo) -> ReadProblem:
     )
 
 
-def _overlapping(data: memoryview, infos: list[zipfile.ZipInfo]) -> bool:
-    """Two members whose stored bytes overlap (one local entry named many times: a zip bomb's trick that
-    recent Pythons' zipfile refuses; a spreadsheet application never writes it)."""
-    spans = []
-    for info in infos:
-        offset = info.header_offset
-        header = bytes(data[offset:offset + 30])
-        if len(header) < 30:
-            continue  # unreadable: zipfile's path names it
-        length = 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-        spans.append((offset, offset + length + info.compress_size))
-    spans.sort()
-    return any(start < previous_end for (_, previous_end), (start, _) in zip(spans, spans[1:], strict=False))
+def _shared_entries(infos: list[zipfile.ZipInfo]) -> set[int]:
+    """Local entries named by several central entries (a zip bomb's trick): left to ``zipfile``, which
+    refuses differing names, while the budget counts every copy it inflates."""
+    offsets = [info.header_offset for info in infos]
+    return {offset for offset in offsets if offsets.count(offset) > 1} if len(set(offsets)) < len(offsets) else set()
 
 
 def _inflate(data: memoryview, info: zipfile.ZipInfo) -> bytes | None:
@@ -165,7 +156,7 @@ def _inflate(data: memoryview, info: zipfile.ZipInfo) -> bytes | None:
     Ordinary: stored or deflated, not encrypted, its local header where the directory says with the same
     name; whole: exactly ``file_size`` bytes (never more are produced: the output is bounded) with the
     directory's CRC; the names are decoded as ``zipfile`` does (by the local header's flag), the flags it
-    refuses are left to it, and overlapping members are refused before (:func:`_overlapping`).
+    refuses are left to it, and so are local entries shared by several names (:func:`_shared_entries`).
     """
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & _UNUSUAL_FLAGS:
         return None
