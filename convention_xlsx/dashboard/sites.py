@@ -64,11 +64,9 @@ def write_sites(ws: Worksheet, styles: Styles, f: Figures, extension: str) -> No
         "de l'autre association est reprise (colonne « Vue de l'autre association pour », à l'écran). Imprimées : "
         f"les {printed} premières colonnes ; les autres sont à l'écran."), [c.width or 10 for c in cols[:printed]])
     frame = f.sites.sort_values(["group", "name"], kind="stable") if n else f.sites
-    last = write_table(ws, styles, HEADER_ROW, frame, cols, "Sites",
-                       colours={"status": status_colours(statuses(f.spec))})
+    last = write_table(ws, styles, HEADER_ROW, frame, cols, "Sites",  # one height for all (LibreOffice
+                       colours={"status": status_colours(statuses(f.spec))}, row_height=15)  # sizes them unevenly)
     ws.freeze_panes(HEADER_ROW + 1, 2)
-    for row in range(HEADER_ROW + 1, last + 1):  # one height for all (LibreOffice sizes them unevenly)
-        ws.set_row(row, 15)
     ws.print_area(0, 0, last, printed - 1)
 
 
