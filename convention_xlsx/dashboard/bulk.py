@@ -8,19 +8,28 @@ already converted (:func:`.detail.cell_values`: text, float or None), so its row
 one pass at about 1 µs a cell.
 
 :class:`BulkWorksheet` is XlsxWriter's worksheet (``add_worksheet(name, worksheet_class=...)``) with
-one more method, :meth:`~BulkWorksheet.write_columns`. The XML it renders is what XlsxWriter writes for
-the same values: text through the workbook's shared-string table (the same ``t="s"`` cells, so XML
-escaping stays XlsxWriter's), numbers as ``{:.16G}``, the column's format as the cell's style, empty
-values and ``""`` left out, NaN and infinities as the error cells of the ``nan_inf_to_errors`` option.
+one more method, :meth:`~BulkWorksheet.write_columns`. Under the dashboard's workbook options (no
+string turned into a formula, a link or a number; NaN and infinities as error cells; not
+``constant_memory``: ``write_columns`` refuses other options) it gives the cells ``write_row`` gives:
+text through the workbook's shared-string table, numbered row by row (the same ``t="s"`` cells, so XML
+escaping stays XlsxWriter's) and cut as XlsxWriter cuts it, numbers as ``{:.16G}``, the column's format
+as the cell's style, None and ``""`` left out, NaN and infinities as XlsxWriter's error cells, row
+heights through ``set_row``, the same dimension. Only the rows' optional ``spans`` hint is left out.
 The rows are spliced into ``<sheetData>`` between the rows XlsxWriter writes itself, above and below
-the block (a title, a grid, a table's header, notes under it). XlsxWriter's cells inside a block are a
-programming error, refused when the workbook is closed rather than written twice.
+the block (a title, a grid, a table's header, notes under it). A cell or a row format that XlsxWriter
+would write inside a block, or a column's format changed after its cells were rendered, is a programming
+error, refused when the workbook is closed rather than written wrong. What reads a sheet's cells back
+before ``close`` (``autofit``, a chart's cached data) does not see a block's: the detail sheets use neither.
 
-It leans on three of XlsxWriter's internals (stable since 1.x): ``_write_sheet_data`` and
-``_write_rows`` (which writes the rows of ``dim_rowmin``..``dim_rowmax``), ``_check_dimensions``, and the
+It leans on XlsxWriter 3.3's internals, hence the ``XlsxWriter>=3.3,<3.4`` requirement: the
+worksheet's ``_write_sheet_data``, ``_write_rows`` (which writes the rows of ``dim_rowmin``..
+``dim_rowmax``), ``_write_row``/``_write_empty_row`` (row, spans, row info), ``_check_dimensions``,
+``_xml_start_tag``/``_xml_end_tag`` and ``fh``; its ``table``, ``row_info`` (``RowInfo``) and
+``col_info`` (``ColumnInfo.column_format``); ``xls_rowmax``/``xls_colmax``; the options
+``strings_to_*``, ``nan_inf_to_errors``, ``constant_memory``; ``Format._get_xf_index`` and the
 shared-string table's ``_get_shared_string_index``. ``tests/test_dashboard_bulk.py`` writes the same
-tables both ways and compares every cell, its style and the sheet's XML rows, so an XlsxWriter release
-that changed them fails there first.
+tables both ways and compares the sheet's XML rows and cells, the shared strings and a whole dashboard
+read back, so an XlsxWriter release that changed them fails there first.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 MAX_STRING = 32767
-"""Excel's limit on a cell's text, in UTF-16 code units (XlsxWriter truncates to it, so do we)."""
+"""Excel's limit on a cell's text, in UTF-16 code units (XlsxWriter 3.3 cuts a text to it, so do we)."""
 
 
 class BulkWorksheet(Worksheet):
@@ -42,6 +51,7 @@ class BulkWorksheet(Worksheet):
         super().__init__()
         self._blocks: list[tuple[int, int, dict[int, str]]] = []  # (first row, last row, row → its <c> elements)
         self._heights: set[int] = set()  # the rows whose height write_columns set
+        self._styled: dict[int, object] = {}  # column → the format its rendered cells carry
 
     def write_columns(self, first_row: int, first_col: int, columns: Sequence[Sequence[str | float | None]],
                       heights: Mapping[int, float] | None = None) -> None:
@@ -57,6 +67,9 @@ class BulkWorksheet(Worksheet):
             raise ValueError(f"write_columns: rows {first_row + 1}–{last_row + 1} fall outside the sheet")
         if any(not (last_row < a or first_row > b) for a, b, _ in self._blocks):
             raise ValueError("write_columns: blocks overlap")
+        if self.strings_to_formulas or self.strings_to_urls or self.strings_to_numbers or not self.nan_inf_to_errors \
+                or self.constant_memory:
+            raise ValueError("write_columns: the workbook's options must be the dashboard's (WORKBOOK_OPTIONS)")
         cells = [self._column_cells(first_col + j, column) for j, column in enumerate(columns)]
         index = self.str_table._get_shared_string_index  # row by row, as write_row numbers the strings
         rendered: dict[int, str] = {}
@@ -82,6 +95,9 @@ class BulkWorksheet(Worksheet):
         ``%d`` for its shared string's index too, and the text (None: no cell)."""
         info = self.col_info.get(col)
         fmt = info.column_format if info is not None else None
+        if self._styled.get(col, fmt) is not fmt:
+            raise ValueError(f"write_columns: column {xl_col_to_name(col)} has changed format since its last block")
+        self._styled[col] = fmt
         style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
         ref = xl_col_to_name(col)
         text = f'<c r="{ref}%d"{style} t="s"><v>%d</v></c>'
@@ -109,10 +125,15 @@ class BulkWorksheet(Worksheet):
         if not self._blocks or self.dim_rowmin is None:
             super()._write_sheet_data()
             return
-        own_rows = getattr(self, "row_info", None) or getattr(self, "set_rows", {})  # set_row's (3.3 / before)
+        own_rows = self.row_info
+        for col, fmt in self._styled.items():  # a cell takes its column's format as it is at close
+            info = self.col_info.get(col)
+            if (info.column_format if info is not None else None) is not fmt:
+                raise ValueError(f"sheet {self.name!r}: the format of column {xl_col_to_name(col)} changed after "
+                                 "write_columns")
         for first, last, _ in self._blocks:
-            clash = next((r for r in range(first, last + 1)
-                          if self.table.get(r) or (r in own_rows and r not in self._heights)), None)
+            clash = next((r for r in range(first, last + 1) if self.table.get(r) or (
+                r in own_rows and (r not in self._heights or own_rows[r].row_format is not None))), None)
             if clash is not None:
                 raise ValueError(f"sheet {self.name!r}: row {clash + 1} written both by XlsxWriter and by "
                                  "write_columns")
