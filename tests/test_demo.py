@@ -219,3 +219,29 @@ def test_cli_demo_beyond_the_national_scale_prints_what_it_made(tmp_path):
     made = len(load_config(tmp_path / "e" / "convention.toml").sections)
     assert f"500 sections demandées : {made} faites (échelle nationale maximale" in result.output
     assert f"{made} sections attendues" in result.output
+
+
+def test_the_simulated_past_moves_learners_and_the_lists_of_people():
+    """The demo's history is no copy of the last month: learners (a count that is no party's headcount) move,
+    a person is on the lists from the start of their mandate, and the last month is what the workbooks say."""
+    import pandas as pd
+    from factories import sample
+
+    from convention_xlsx.demo.timeline import draw_lists, lists_at, make_timeline, month_ends, situation_at
+
+    cons = sample(seed=3, sections=40, arrete=dt.date(2023, 12, 31))
+    spec, start, end = cons.config.spec, cons.config.period_start, cons.arrete
+    sites, volunteers = cons.tables["establishments"], cons.tables["volunteers"]
+    timeline = make_timeline(3, sites, spec, start, end)
+    draw_lists(3, timeline, cons.tables, spec, start, end)
+    months = month_ends(start, end)
+    learners = [int(situation_at(sites, timeline, spec, day)["auxilia_learners"].fillna(0).sum()) for day in months]
+    listed = [len(lists_at(cons.tables, timeline, day)["volunteers"]) for day in months]
+    assert len(set(learners)) > 3 and len(set(listed)) > 1
+    assert listed == sorted(listed) and listed[-1] <= len(volunteers)  # people only come onto the lists
+    final = situation_at(sites, timeline, spec, end)
+    assert final["auxilia_learners"].fillna(-1).tolist() == sites["auxilia_learners"].fillna(-1).tolist()
+    assert len(lists_at(cons.tables, timeline, end)["volunteers"]) == len(volunteers)
+    for day in months:  # nobody is listed before their mandate began (when it began during the convention)
+        begins = pd.to_datetime(lists_at(cons.tables, timeline, day)["volunteers"]["mandate_start"]).dt.date
+        assert not any(start < b <= end and b > day for b in begins.dropna())

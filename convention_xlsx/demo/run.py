@@ -21,7 +21,7 @@ from ..indicators.snapshot import month_key
 from ..run import MonthResult, RunOptions, consolidate_step, leftovers_note, output_lock, publish
 from . import DemoPlan, plan_demo
 from .files import clear_previous, write_config, write_workbooks
-from .timeline import make_timeline, month_ends, situation_at
+from .timeline import draw_lists, lists_at, make_timeline, month_ends, situation_at
 
 DEMO_HISTORY = "historique_demo.sqlite"
 """The demo's own history, apart from the référent's real ``historique.sqlite``."""
@@ -42,17 +42,21 @@ class DemoResult:
 
 def simulate_history(db: Path, cons: Consolidation, seed: int) -> list[str]:
     """Record in ``db`` every month of the convention before the arrêté's, as the demo's timeline says the
-    sites were then (:mod:`.timeline`), each marked « simulé »; return the months recorded."""
+    sites and the lists of people were then (:mod:`.timeline`), each marked « simulé »; return the months
+    recorded."""
     import dataclasses
 
     sheet = cons.config.spec.sites
     if sheet is None or sheet.key not in cons.tables:
         return []
     sites = cons.tables[sheet.key]
-    timeline = make_timeline(seed, sites, cons.config.spec, cons.config.period_start, cons.arrete)
+    spec, start = cons.config.spec, cons.config.period_start
+    timeline = make_timeline(seed, sites, spec, start, cons.arrete)
+    draw_lists(seed, timeline, cons.tables, spec, start, cons.arrete)
     written = []
-    for day in month_ends(cons.config.period_start, cons.arrete):
-        tables = {**cons.tables, sheet.key: situation_at(sites, timeline, cons.config.spec, day)}
+    for day in month_ends(start, cons.arrete):
+        tables = {**cons.tables, **lists_at(cons.tables, timeline, day), sheet.key: situation_at(sites, timeline, spec,
+                                                                                                   day)}
         rows, completeness = snapshot(dataclasses.replace(cons, arrete=day, today=day, tables=tables))
         record(db, run_row(day, cons.report, completeness, cons.config.spec.version, SIMULATED),
                figure_rows(day, rows))
