@@ -103,6 +103,27 @@ def figure_rows(arrete: dt.date, snap: pd.DataFrame) -> list[tuple[str, str, str
             for i, s, v in zip(snap["indicator"], snap["scope"], snap["value"], strict=True)]
 
 
+SQLITE_REASONS = (
+    ("file is not a database", "ce fichier n'est pas un historique : pas une base SQLite"),
+    ("malformed", "le fichier est endommagé"),
+    ("locked", "un autre programme le tient ouvert en écriture"),
+    ("readonly", "il est en lecture seule"),
+    ("unable to open", "il ne peut pas être ouvert : droits ou dossier"),
+    ("disk i/o", "erreur de lecture ou d'écriture du disque"),
+    ("full", "le disque est plein"),
+    ("no such table", "il lui manque une table : ce n'est pas un historique de convention-xlsx"),
+    ("no such column", "une colonne attendue manque : ce n'est pas un historique de convention-xlsx"),
+)
+"""SQLite's English messages (a part of them) → what the référent reads."""
+
+
+def sqlite_reason(err: BaseException) -> str:
+    """The French reason of a SQLite (or pandas' SQL) error; SQLite's own words, quoted, when unknown."""
+    message = str(err).lower()
+    known = next((french for english, french in SQLITE_REASONS if english in message), None)
+    return known if known is not None else f"erreur de la base SQLite : « {str(err)[:200]} »"
+
+
 def _connect(db: Path) -> sqlite3.Connection:
     db.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -116,8 +137,8 @@ def _connect(db: Path) -> sqlite3.Connection:
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as err:
-        raise HistoryError(f"L'historique {db} est illisible ({err}) : déplacez-le pour en commencer un "
-                           "nouveau (rien n'a été enregistré).") from err
+        raise HistoryError(f"L'historique {db} est illisible ({sqlite_reason(err)}) : déplacez-le pour en "
+                           "commencer un nouveau (rien n'a été enregistré).") from err
     return conn
 
 
@@ -153,7 +174,8 @@ def record(db: Path, run: dict, rows: Iterable[tuple[str, str, str, float]]) -> 
                          [run[c] for c in RUN_COLUMNS])
             conn.executemany("INSERT INTO figures (month, indicator, scope, value) VALUES (?, ?, ?, ?)", rows)
     except sqlite3.DatabaseError as err:
-        raise HistoryError(f"Impossible d'enregistrer le mois {run['month']} dans l'historique {db} ({err}).") from err
+        raise HistoryError(f"Impossible d'enregistrer le mois {run['month']} dans l'historique {db} "
+                           f"({sqlite_reason(err)}).") from err
     finally:
         conn.close()
 
@@ -180,8 +202,8 @@ def _read(db: Path, query: str) -> pd.DataFrame | None:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as err:
-        raise HistoryError(f"L'historique {db} est illisible ({err}) : déplacez-le pour en commencer un "
-                           "nouveau.") from err
+        raise HistoryError(f"L'historique {db} est illisible ({sqlite_reason(err)}) : déplacez-le pour en "
+                           "commencer un nouveau.") from err
 
 
 def load(db: Path) -> pd.DataFrame:

@@ -93,8 +93,29 @@ def test_missing_history_file_is_not_created_by_reading(tmp_path):
 def test_unreadable_history_is_a_french_error(tmp_path):
     db = tmp_path / "historique.sqlite"
     db.write_bytes(b"pas une base SQLite" * 100)
-    with pytest.raises(history.HistoryError, match="illisible"):
+    with pytest.raises(history.HistoryError, match="illisible") as raised:
         history.load(db)
+    assert "pas une base SQLite" in str(raised.value) and "file is not" not in str(raised.value)
+
+
+def test_a_sqlite_file_of_another_program_is_named_in_french(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "historique.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE autre (x)")
+    with pytest.raises(history.HistoryError) as raised:
+        history.load(db)
+    assert "manque une table" in str(raised.value) and "no such" not in str(raised.value)
+
+
+@pytest.mark.parametrize("english", ["database is locked", "database disk image is malformed",
+                                     "attempt to write a readonly database", "disk I/O error"])
+def test_sqlite_messages_are_said_in_french(english):
+    import sqlite3
+
+    reason = history.sqlite_reason(sqlite3.OperationalError(english))
+    assert reason and not any(word in reason for word in english.split() if len(word) > 3)
 
 
 def test_backfill_records_past_quarter_ends_and_keeps_real_runs(tmp_path):
