@@ -5,17 +5,21 @@ Changements, Suivi des envois, Bilan, Recommandations) go into the PDF — tens 
 thousands at national scale. A temporary workbook holding only those sheets is written beside
 the output, converted by ``soffice --headless`` with a private, temporary profile (a LibreOffice
 window the référent has open does not get in the way) and a time limit, then the PDF is moved
-into place atomically. Nothing is left behind on failure.
+into place atomically. Nothing is left behind on failure; the temporary folder (profile and PDF) that a
+killed run left is removed by the next one (:func:`remove_stale_work`).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from .atomic import atomic_path, scratch_path
+from .atomic import atomic_path, process_alive, scratch_path
 from .consolidate import Consolidation
 from .dashboard import summary_names, write_dashboard
 from .errors import describe_os_error
@@ -33,6 +37,11 @@ FRENCH_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 
 TIMEOUT = 300.0
 """Seconds LibreOffice may take (a summary of a national run takes well under a minute)."""
+
+
+WORK_PREFIX = "convention-xlsx-pdf-"
+"""The temporary folder of a conversion: ``convention-xlsx-pdf-<pid>-…`` in the system's temporary folder."""
+_WORK = re.compile(re.escape(WORK_PREFIX) + r"(\d+)-")
 
 
 class PdfError(Exception):
@@ -59,8 +68,9 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
             "LibreOffice n'est pas installé : le PDF n'a pas été produit (le classeur, lui, est écrit). "
             "Installez LibreOffice (https://fr.libreoffice.org) puis relancez avec --pdf.")
     target = Path(target)
+    remove_stale_work()
     with scratch_path(target.parent, ".xlsx") as workbook, tempfile.TemporaryDirectory(
-            prefix="convention-xlsx-pdf-") as work:
+            prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
         write_dashboard(cons, workbook, figures, edition=edition, sheets=summary_names(figures, edition),
                         **dashboard)
         outdir = Path(work) / "pdf"
@@ -86,3 +96,31 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
         with atomic_path(target) as tmp:
             shutil.copyfile(produced, tmp)
     return target
+
+
+def remove_stale_work(folder: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove the conversion folders (a LibreOffice profile, a PDF) that killed runs left in ``folder`` (the
+    system's temporary folder): those whose process is gone (a minute old at least), or, without a process
+    in their name, older than a day. Returns the folders removed; one that cannot be removed is left for
+    the next run."""
+    folder = Path(folder or tempfile.gettempdir())
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(WORK_PREFIX) and p.is_dir()]
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _WORK.match(path.name)
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:
+            continue
+        stale = age > 86_400 if match is None else (
+            int(match.group(1)) != os.getpid() and not process_alive(int(match.group(1))) and age > 60)
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                removed.append(path)
+    return removed
+

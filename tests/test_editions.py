@@ -197,3 +197,32 @@ def test_snapshot_in_history_is_what_evolution_shows(cons, tmp_path):
     history.record_month(db, f, cons.report, cons.config.spec.version)
     again = compute(cons, history=history.load(db))
     pd.testing.assert_frame_equal(f.timeline.evolution, again.timeline.evolution)
+
+
+def test_a_killed_conversion_leaves_its_folder_to_the_next_run(tmp_path):
+    """What SIGKILL leaves of ``--pdf`` (the LibreOffice profile, the PDF) is removed by the next conversion:
+    the folder of a process that is gone, never that of a live one."""
+    import os
+    import sys
+    import time
+
+    from convention_xlsx.pdf import WORK_PREFIX, remove_stale_work
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    old = time.time() - 3600
+    dead = tmp_path / f"{WORK_PREFIX}{gone.pid}-abc"
+    (dead / "profil" / "user").mkdir(parents=True)
+    (dead / "profil" / "user" / "registrymodifications.xcu").write_text("x")
+    live = tmp_path / f"{WORK_PREFIX}{os.getppid()}-def"
+    live.mkdir()
+    mine = tmp_path / f"{WORK_PREFIX}{os.getpid()}-ghi"
+    mine.mkdir()
+    fresh = tmp_path / f"{WORK_PREFIX}{gone.pid}-jkl"  # a minute old at most: maybe a run just starting
+    fresh.mkdir()
+    other = tmp_path / "autre-dossier"
+    other.mkdir()
+    for path in (dead, live, mine, other):
+        os.utime(path, (old, old))
+    assert remove_stale_work(tmp_path) == [dead]
+    assert not dead.exists() and live.exists() and mine.exists() and fresh.exists() and other.exists()
