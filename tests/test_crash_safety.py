@@ -375,3 +375,25 @@ def test_output_lock_cleans_the_output_and_returns_folders(tmp_path):
         assert sorted(cleaned) == sorted(left)
     assert not any(p.exists() for p in left)
     assert not (tmp_path / "sorties" / LOCK_FILE).exists()
+
+
+def test_a_killed_runs_report_leftover_is_removed_beside_the_json(inputs, tmp_path):
+    """The JSON report may be written outside the output folder: what a killed run left beside it goes too."""
+    from click.testing import CliRunner
+
+    from convention_xlsx.cli import main
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    left = reports / f"{TEMP_PREFIX}{dead}-rapport-abcd1234.json"
+    left.write_text("{")
+    folder, config_file = inputs
+    done = CliRunner().invoke(main, ["consolider", str(folder), "--config", str(config_file), "-o",
+                                     str(tmp_path / "sorties" / "tdb.xlsx"), "--arrete", ARRETE, "-q",
+                                     "--json", str(reports / "rapport.json")])
+    assert done.exit_code == 0, done.output
+    assert not left.exists() and (reports / "rapport.json").is_file()
+    assert "1 fichier(s) temporaire(s)" in done.output
+    assert sorted(p.name for p in reports.iterdir()) == ["rapport.json"]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
-from ..atomic import write_text
+from ..atomic import remove_leftovers, write_text
 from ..config import Config
 from ..consolidate import Consolidation, consolidate_folder
 from ..report import Report
+from ..run import leftovers_note
 
 MAX_SHOWN = 200
 
@@ -63,8 +64,11 @@ def write_json(report: Report | dict, target: Path) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if str(target) == "-":
         sys.stdout.write(text)
-    else:
-        write_text(target, text)
+        return
+    cleaned = remove_leftovers(Path(target).parent)  # what a run killed while writing its report left there
+    if cleaned:
+        click.echo(leftovers_note(cleaned))
+    write_text(target, text)
 
 
 @contextmanager
