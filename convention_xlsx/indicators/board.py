@@ -470,8 +470,10 @@ def snapshot_rows(b: _Board, f: Figures) -> pd.DataFrame:
         frame = pd.DataFrame(by_site, index=b.sites.index)
         grouped = frame.groupby(b.sites["group"], sort=False).sum()
         presence_flags = {p.presence for p in b.spec.parties}
-        for group, values in grouped.iterrows():
-            rows += [(key, str(group), float(values[key])) for key in frame.columns if key not in presence_flags]
-        for code, values in frame.iterrows():
-            rows += [(key, str(code), float(values[key])) for key in frame.columns]
+        kept = [key for key in frame.columns if key not in presence_flags]
+        for group, values in zip(grouped.index, grouped[kept].to_numpy(dtype=float).tolist(), strict=True):
+            rows += [(key, str(group), value) for key, value in zip(kept, values, strict=True)]
+        keys = list(frame.columns)
+        for code, values in zip(frame.index, frame.to_numpy(dtype=float).tolist(), strict=True):
+            rows += [(key, str(code), value) for key, value in zip(keys, values, strict=True)]
     return pd.DataFrame(rows, columns=["indicator", "scope", "value"])
