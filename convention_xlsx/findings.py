@@ -11,7 +11,7 @@ the row is consolidated (« a value, not the row »). An ``avertissement`` keeps
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 
 from .text import UNWRITABLE
@@ -165,17 +165,16 @@ class Finding:
 
     def to_dict(self) -> dict[str, str]:
         """The French keys of the JSON report and of the dashboard's ``Anomalies`` sheet."""
-        d = asdict(self)
-        return {
-            "code": d["code"],
+        return {  # the fields are texts: read as they are (dataclasses.asdict copied each, 80 µs a finding)
+            "code": self.code,
             "gravite": self.severity.value,
-            "fichier": d["file"],
-            "feuille": d["sheet"],
-            "cellule": d["cell"],
-            "colonne": d["column"],
-            "valeur": d["value"],
-            "message": d["message"],
-            "suggestion": d["suggestion"],
+            "fichier": self.file,
+            "feuille": self.sheet,
+            "cellule": self.cell,
+            "colonne": self.column,
+            "valeur": self.value,
+            "message": self.message,
+            "suggestion": self.suggestion,
         }
 
 

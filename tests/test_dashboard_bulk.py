@@ -212,3 +212,12 @@ def test_libreoffice_reads_the_rendered_rows(both, soffice, tmp_path):
 def _spaced(value):
     """A text with its runs of spaces and line breaks as one space (LibreOffice's ods may rewrite them)."""
     return re.sub(r"\s+", " ", value) if isinstance(value, str) else value
+
+
+@given(st.lists(st.none() | st.text(st.sampled_from("ab \n"), max_size=30), max_size=20), st.text(max_size=20))
+def test_a_fitted_width_shows_the_longest_line(values, header):
+    from convention_xlsx.dashboard.detail import fitted_width
+
+    lines = [len(line) for v in values if v is not None for line in v.split("\n")]
+    word = max((len(w) for w in header.split()), default=4) + 2
+    assert fitted_width(header, values, "text") == min(50, max(8, word, max(lines, default=0) + 1))

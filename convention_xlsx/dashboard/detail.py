@@ -79,8 +79,11 @@ def fitted_width(header: str, values: list, kind: str, least: float = 8, most: f
         return max(11.0, word)
     if kind in ("int", "amount", "decimal", "pct"):
         return max(10.0 if kind == "amount" else 8.0, word)
-    longest = float(max((max(map(len, v.split("\n"))) for v in values if v is not None), default=0))
-    return min(most, max(least, word, longest + 1))
+    texts = [v for v in values if v is not None]
+    longest = max(map(len, texts), default=0)
+    if any("\n" in t for t in texts):  # then the longest line, not the longest text
+        longest = max(max(map(len, t.split("\n"))) for t in texts)
+    return min(most, max(least, word, float(longest) + 1))
 
 
 def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, cols: Sequence[Col],
