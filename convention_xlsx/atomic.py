@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_PREFIX = ".convention-xlsx-tmp-"
-_OURS = re.compile(r"^\.convention-xlsx-tmp-(\d+)-")
+_OURS = re.compile(r"^\.convention-xlsx-tmp-(\d{1,10})-")
 _LEGACY_SCRATCH = re.compile(r"^\.convention-xlsx-[a-z0-9_]{8}\.(?:xlsx|pdf)$")
 """Scratch names of earlier versions (no process id): ours by their prefix."""
 _MKSTEMP_TAIL = r"-[a-z0-9_]{8}"
@@ -84,6 +84,23 @@ def is_leftover(name: str, stems: tuple[str, ...] = ()) -> bool:
     return any(re.fullmatch(rf"\.{re.escape(stem)}{_MKSTEMP_TAIL}\.[a-z]{{3,4}}", name) for stem in stems if stem)
 
 
+def remove_leftovers_of(target: Path) -> list[Path]:
+    """Remove the temporary copies of ``target`` that killed runs left beside it, and nothing else of the
+    folder (it may be anyone's: a report written outside the output folder); the paths removed."""
+    target = Path(target)
+    ours = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d{{1,10}})-{re.escape(target.stem)}-.*{re.escape(target.suffix)}$")
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in sorted(target.parent.glob(".*")):
+            match = ours.match(path.name)
+            if match and int(match.group(1)) != os.getpid() and not process_alive(int(match.group(1))) \
+                    and path.is_file() and not path.is_symlink():
+                with contextlib.suppress(FileNotFoundError, PermissionError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
 def remove_leftovers(folder: Path, stems: tuple[str, ...] = (), recursive: bool = False) -> list[Path]:
     """Remove the temporary files a killed run left in ``folder`` (see :func:`is_leftover`); the paths removed."""
     folder = Path(folder)
@@ -102,15 +119,17 @@ def process_alive(pid: int) -> bool:
     """Whether process ``pid`` is running on this machine (True when it cannot be told)."""
     if pid <= 0:
         return False
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
-        return _windows_process_alive(pid)
     try:
+        if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+            return _windows_process_alive(pid)
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
         return True
-    except OSError:
+    except (OSError, OverflowError, ValueError, TypeError):  # a number no process can have: not ours to judge
+        return True
+    except Exception:  # noqa: BLE001 - ctypes.ArgumentError (a pid past 2**32 on Windows): likewise
         return True
     return True
 

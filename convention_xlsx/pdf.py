@@ -41,7 +41,7 @@ TIMEOUT = 300.0
 
 WORK_PREFIX = "convention-xlsx-pdf-"
 """The temporary folder of a conversion: ``convention-xlsx-pdf-<pid>-…`` in the system's temporary folder."""
-_WORK = re.compile(re.escape(WORK_PREFIX) + r"(\d+)-")
+_WORK = re.compile(re.escape(WORK_PREFIX) + r"(\d{1,10})-")
 
 
 class PdfError(Exception):
@@ -70,7 +70,7 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
     target = Path(target)
     remove_stale_work()
     with scratch_path(target.parent, ".xlsx") as workbook, tempfile.TemporaryDirectory(
-            prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
+            prefix=f"{WORK_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True) as work:
         write_dashboard(cons, workbook, figures, edition=edition, sheets=summary_names(figures, edition),
                         **dashboard)
         outdir = Path(work) / "pdf"
@@ -100,9 +100,9 @@ def write_pdf(cons: Consolidation, figures: Figures, target: Path, edition: str 
 
 def remove_stale_work(folder: Path | None = None, now: float | None = None) -> list[Path]:
     """Remove the conversion folders (a LibreOffice profile, a PDF) that killed runs left in ``folder`` (the
-    system's temporary folder): those whose process is gone (a minute old at least), or, without a process
-    in their name, older than a day. Returns the folders removed; one that cannot be removed is left for
-    the next run."""
+    system's temporary folder): those whose process is gone, older than twice the conversion's time limit
+    (the LibreOffice it started may outlive it that long), or, without a process in their name, older than
+    a day. Returns the folders removed; one that cannot be removed is left for the next run."""
     folder = Path(folder or tempfile.gettempdir())
     now = time.time() if now is None else now
     removed = []
@@ -117,7 +117,7 @@ def remove_stale_work(folder: Path | None = None, now: float | None = None) -> l
         except OSError:
             continue
         stale = age > 86_400 if match is None else (
-            int(match.group(1)) != os.getpid() and not process_alive(int(match.group(1))) and age > 60)
+            int(match.group(1)) != os.getpid() and not process_alive(int(match.group(1))) and age > 2 * TIMEOUT)
         if stale:
             shutil.rmtree(path, ignore_errors=True)
             if not path.exists():

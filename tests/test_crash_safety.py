@@ -378,7 +378,8 @@ def test_output_lock_cleans_the_output_and_returns_folders(tmp_path):
 
 
 def test_a_killed_runs_report_leftover_is_removed_beside_the_json(inputs, tmp_path):
-    """The JSON report may be written outside the output folder: what a killed run left beside it goes too."""
+    """The JSON report may be written outside the output folder: the copy of it a killed run left goes too,
+    and nothing else of that folder."""
     from click.testing import CliRunner
 
     from convention_xlsx.cli import main
@@ -389,11 +390,12 @@ def test_a_killed_runs_report_leftover_is_removed_beside_the_json(inputs, tmp_pa
     reports.mkdir()
     left = reports / f"{TEMP_PREFIX}{dead}-rapport-abcd1234.json"
     left.write_text("{")
+    foreign = reports / f"{TEMP_PREFIX}{dead}-tdb-abcd1234.xlsx"  # not this report's: maybe another machine's run
+    foreign.write_bytes(b"x")
     folder, config_file = inputs
     done = CliRunner().invoke(main, ["consolider", str(folder), "--config", str(config_file), "-o",
                                      str(tmp_path / "sorties" / "tdb.xlsx"), "--arrete", ARRETE, "-q",
                                      "--json", str(reports / "rapport.json")])
     assert done.exit_code == 0, done.output
-    assert not left.exists() and (reports / "rapport.json").is_file()
+    assert not left.exists() and (reports / "rapport.json").is_file() and foreign.exists()
     assert "1 fichier(s) temporaire(s)" in done.output
-    assert sorted(p.name for p in reports.iterdir()) == ["rapport.json"]

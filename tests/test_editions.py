@@ -210,19 +210,45 @@ def test_a_killed_conversion_leaves_its_folder_to_the_next_run(tmp_path):
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    old = time.time() - 3600
-    dead = tmp_path / f"{WORK_PREFIX}{gone.pid}-abc"
-    (dead / "profil" / "user").mkdir(parents=True)
-    (dead / "profil" / "user" / "registrymodifications.xcu").write_text("x")
-    live = tmp_path / f"{WORK_PREFIX}{os.getppid()}-def"
-    live.mkdir()
-    mine = tmp_path / f"{WORK_PREFIX}{os.getpid()}-ghi"
-    mine.mkdir()
-    fresh = tmp_path / f"{WORK_PREFIX}{gone.pid}-jkl"  # a minute old at most: maybe a run just starting
-    fresh.mkdir()
-    other = tmp_path / "autre-dossier"
-    other.mkdir()
-    for path in (dead, live, mine, other):
-        os.utime(path, (old, old))
-    assert remove_stale_work(tmp_path) == [dead]
-    assert not dead.exists() and live.exists() and mine.exists() and fresh.exists() and other.exists()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        old = time.time() - 3600
+        dead = tmp_path / f"{WORK_PREFIX}{gone.pid}-abc"
+        (dead / "profil" / "user").mkdir(parents=True)
+        (dead / "profil" / "user" / "registrymodifications.xcu").write_text("x")
+        live = tmp_path / f"{WORK_PREFIX}{sleeper.pid}-def"
+        mine = tmp_path / f"{WORK_PREFIX}{os.getpid()}-ghi"
+        fresh = tmp_path / f"{WORK_PREFIX}{gone.pid}-jkl"  # recent: its LibreOffice may still be converting
+        absurd = tmp_path / f"{WORK_PREFIX}{'9' * 30}-mno"  # no process has that number: left alone, no crash
+        other = tmp_path / "autre-dossier"
+        for path in (live, mine, fresh, absurd, other):
+            path.mkdir()
+        for path in (dead, live, mine, absurd, other):
+            os.utime(path, (old, old))
+        assert remove_stale_work(tmp_path) == [dead]
+        assert all(p.exists() for p in (live, mine, fresh, absurd, other)) and not dead.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_a_conversion_cleans_before_it_starts(cons, tmp_path, monkeypatch):
+    """write_pdf itself removes what a killed conversion left (even when this one then fails)."""
+    import os
+    import shutil
+    import sys
+    import tempfile
+    import time
+
+    from convention_xlsx.pdf import WORK_PREFIX, PdfError
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    scratch = tmp_path / "tmp"
+    dead = scratch / f"{WORK_PREFIX}{gone.pid}-abc"
+    dead.mkdir(parents=True)
+    os.utime(dead, (time.time() - 3600,) * 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with pytest.raises(PdfError):
+        write_pdf(cons, compute(cons), tmp_path / "sorties" / "tdb.pdf", program=shutil.which("false") or "/bin/false")
+    assert not dead.exists() and not (tmp_path / "sorties" / "tdb.pdf").exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import remove_leftovers, write_text
+from ..atomic import remove_leftovers_of, write_text
 from ..config import Config
 from ..consolidate import Consolidation, consolidate_folder
 from ..report import Report
@@ -65,7 +65,7 @@ def write_json(report: Report | dict, target: Path) -> None:
     if str(target) == "-":
         sys.stdout.write(text)
         return
-    cleaned = remove_leftovers(Path(target).parent)  # what a run killed while writing its report left there
+    cleaned = remove_leftovers_of(Path(target))  # what a run killed while writing this report left
     if cleaned:
         click.echo(leftovers_note(cleaned))
     write_text(target, text)
