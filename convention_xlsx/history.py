@@ -103,25 +103,47 @@ def figure_rows(arrete: dt.date, snap: pd.DataFrame) -> list[tuple[str, str, str
             for i, s, v in zip(snap["indicator"], snap["scope"], snap["value"], strict=True)]
 
 
-SQLITE_REASONS = (
-    ("file is not a database", "ce fichier n'est pas un historique : pas une base SQLite"),
+SQLITE_DAMAGE = (
+    ("not a database", "ce n'est pas une base SQLite"),
     ("malformed", "le fichier est endommagé"),
-    ("locked", "un autre programme le tient ouvert en écriture"),
-    ("readonly", "il est en lecture seule"),
-    ("unable to open", "il ne peut pas être ouvert : droits ou dossier"),
-    ("disk i/o", "erreur de lecture ou d'écriture du disque"),
-    ("full", "le disque est plein"),
     ("no such table", "il lui manque une table : ce n'est pas un historique de convention-xlsx"),
     ("no such column", "une colonne attendue manque : ce n'est pas un historique de convention-xlsx"),
+    ("has no column named", "une colonne attendue manque : ce n'est pas un historique de convention-xlsx"),
 )
-"""SQLite's English messages (a part of them) → what the référent reads."""
+"""SQLite's English messages (a part of them) that mean the file itself is not a usable history."""
+SQLITE_SITUATION = (
+    ("locked", "un autre programme le tient ouvert en écriture", "fermez ce programme"),
+    ("readonly", "il est en lecture seule", "rendez-le modifiable (droits du fichier ou du dossier)"),
+    ("unable to open", "il ne peut pas être ouvert", "vérifiez les droits du dossier"),
+    ("full", "le disque est plein", "libérez de la place"),
+    ("disk i/o", "erreur de lecture ou d'écriture du disque", "vérifiez le disque ou le partage réseau"),
+)
+"""Those that mean the file is fine but cannot be used now: (English, reason, what to do)."""
 
 
 def sqlite_reason(err: BaseException) -> str:
     """The French reason of a SQLite (or pandas' SQL) error; SQLite's own words, quoted, when unknown."""
     message = str(err).lower()
-    known = next((french for english, french in SQLITE_REASONS if english in message), None)
+    known = next((french for english, french in SQLITE_DAMAGE if english in message), None)
+    known = known or next((french for english, french, _ in SQLITE_SITUATION if english in message), None)
     return known if known is not None else f"erreur de la base SQLite : « {str(err)[:200]} »"
+
+
+def sqlite_advice(err: BaseException) -> str | None:
+    """What to do when the file is fine but cannot be used now (None: the file itself is the problem)."""
+    message = str(err).lower()
+    return next((todo for english, _, todo in SQLITE_SITUATION if english in message), None)
+
+
+def _unusable(db: Path, err: BaseException, nothing_recorded: bool) -> HistoryError:
+    """The French error of a history SQLite cannot use: move a bad file aside, or fix the situation."""
+    tail = " (rien n'a été enregistré)" if nothing_recorded else ""
+    advice = sqlite_advice(err)
+    if advice is None:
+        return HistoryError(f"L'historique {db} est illisible ({sqlite_reason(err)}) : déplacez-le pour en "
+                            f"commencer un nouveau{tail}.")
+    return HistoryError(f"L'historique {db} n'a pas pu être utilisé ({sqlite_reason(err)}) : {advice}, puis "
+                        f"relancez ; ne le déplacez pas, il est intact{tail}.")
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -137,8 +159,7 @@ def _connect(db: Path) -> sqlite3.Connection:
         conn.executescript(SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as err:
-        raise HistoryError(f"L'historique {db} est illisible ({sqlite_reason(err)}) : déplacez-le pour en "
-                           "commencer un nouveau (rien n'a été enregistré).") from err
+        raise _unusable(db, err, nothing_recorded=True) from err
     return conn
 
 
@@ -174,8 +195,9 @@ def record(db: Path, run: dict, rows: Iterable[tuple[str, str, str, float]]) -> 
                          [run[c] for c in RUN_COLUMNS])
             conn.executemany("INSERT INTO figures (month, indicator, scope, value) VALUES (?, ?, ?, ?)", rows)
     except sqlite3.DatabaseError as err:
+        advice = sqlite_advice(err)
         raise HistoryError(f"Impossible d'enregistrer le mois {run['month']} dans l'historique {db} "
-                           f"({sqlite_reason(err)}).") from err
+                           f"({sqlite_reason(err)})" + (f" : {advice}, puis relancez." if advice else ".")) from err
     finally:
         conn.close()
 
@@ -202,8 +224,7 @@ def _read(db: Path, query: str) -> pd.DataFrame | None:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as err:
-        raise HistoryError(f"L'historique {db} est illisible ({sqlite_reason(err)}) : déplacez-le pour en "
-                           "commencer un nouveau.") from err
+        raise _unusable(db, err, nothing_recorded=False) from err
 
 
 def load(db: Path) -> pd.DataFrame:

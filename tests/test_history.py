@@ -109,13 +109,20 @@ def test_a_sqlite_file_of_another_program_is_named_in_french(tmp_path):
     assert "manque une table" in str(raised.value) and "no such" not in str(raised.value)
 
 
-@pytest.mark.parametrize("english", ["database is locked", "database disk image is malformed",
-                                     "attempt to write a readonly database", "disk I/O error"])
-def test_sqlite_messages_are_said_in_french(english):
+@pytest.mark.parametrize(("english", "move_it"), [
+    ("database is locked", False), ("database disk image is malformed", True),
+    ("attempt to write a readonly database", False), ("disk I/O error", False),
+    ("file is encrypted or is not a database", True), ("database or disk is full", False),
+    ("table runs has no column named x", True)])
+def test_sqlite_messages_are_said_in_french_with_what_to_do(english, move_it, tmp_path):
     import sqlite3
 
-    reason = history.sqlite_reason(sqlite3.OperationalError(english))
+    err = sqlite3.OperationalError(english)
+    reason = history.sqlite_reason(err)
     assert reason and not any(word in reason for word in english.split() if len(word) > 3)
+    said = str(history._unusable(tmp_path / "h.sqlite", err, nothing_recorded=True))
+    assert ("déplacez-le" in said) is move_it  # a locked or read-only history is intact: never moved aside
+    assert move_it or "relancez" in said
 
 
 def test_backfill_records_past_quarter_ends_and_keeps_real_runs(tmp_path):
