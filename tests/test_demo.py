@@ -242,6 +242,11 @@ def test_the_simulated_past_moves_learners_and_the_lists_of_people():
     final = situation_at(sites, timeline, spec, end)
     assert final["auxilia_learners"].fillna(-1).tolist() == sites["auxilia_learners"].fillna(-1).tolist()
     assert len(lists_at(cons.tables, timeline, end)["volunteers"]) == len(volunteers)
-    for day in months:  # nobody is listed before their mandate began (when it began during the convention)
-        begins = pd.to_datetime(lists_at(cons.tables, timeline, day)["volunteers"]["mandate_start"]).dt.date
+    assert timeline.arrivals  # some party reached a site during the convention
+    for day in months:  # nobody is listed before their mandate began, nor before their party reached the site
+        shown = lists_at(cons.tables, timeline, day)["volunteers"]
+        begins = pd.to_datetime(shown["mandate_start"]).dt.date
         assert not any(start < b <= end and b > day for b in begins.dropna())
+        arrivals = [timeline.arrivals.get((a, c)) for a, c in zip(shown["association"], shown["establishment"],
+                                                                    strict=True)]
+        assert not any(arrival is not None and arrival > day for arrival in arrivals)

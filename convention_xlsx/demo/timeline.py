@@ -112,7 +112,8 @@ def _draw_counts(rng: random.Random, timeline: Timeline, sites: pd.DataFrame, sp
 def draw_lists(seed: int, timeline: Timeline, tables: dict[str, pd.DataFrame], spec: Spec, start: dt.date,
                end: dt.date) -> None:
     """When each person of the lists came onto them: the start of their mandate when it falls in the
-    convention, else, for one in five, a day drawn in it (before it, on the list from the start)."""
+    convention, else, for one in five, a day drawn in it (before it, on the list from the start); never
+    before their party reached their site (:attr:`Timeline.arrivals`)."""
     rng = random.Random(f"{seed}-historique-listes")
     span = max(1, (end - start).days)
     for sheet in list_sheets(spec):
@@ -120,6 +121,7 @@ def draw_lists(seed: int, timeline: Timeline, tables: dict[str, pd.DataFrame], s
         if frame is None or frame.empty:
             continue
         begins = frame[sheet.spans[0].start] if sheet.spans and sheet.spans[0].start in frame else None
+        sites = _sites_of(frame)
         days = {}
         for position in range(len(frame)):
             began = None if begins is None else _day(begins.iloc[position])
@@ -127,7 +129,18 @@ def draw_lists(seed: int, timeline: Timeline, tables: dict[str, pd.DataFrame], s
                 days[position] = began
             elif rng.random() < 0.2:
                 days[position] = start + dt.timedelta(days=int(span * rng.uniform(0.05, 0.95)))
+            arrival = timeline.arrivals.get(sites[position]) if sites[position] else None
+            if arrival is not None and days.get(position, start) < arrival:  # not before the party was there
+                days[position] = arrival
         timeline.joined[sheet.key] = days
+
+
+def _sites_of(frame: pd.DataFrame) -> list[tuple[str, str] | None]:
+    """Per row, (association, site code) when the row names both (the key of :attr:`Timeline.arrivals`)."""
+    if "association" not in frame or "establishment" not in frame:
+        return [None] * len(frame)
+    return [None if a is None or pd.isna(a) or c is None or pd.isna(c) else (str(a), str(c))
+            for a, c in zip(frame["association"], frame["establishment"], strict=True)]
 
 
 def lists_at(tables: dict[str, pd.DataFrame], timeline: Timeline, day: dt.date) -> dict[str, pd.DataFrame]:
