@@ -15,6 +15,7 @@ from workbooks import make_section_workbook
 from convention_xlsx import history
 from convention_xlsx.cli import main
 from convention_xlsx.dashboard import summary_names, write_dashboard
+from convention_xlsx.dashboard.sites import site_columns
 from convention_xlsx.indicators import compute
 from convention_xlsx.pdf import write_pdf
 
@@ -100,6 +101,20 @@ def test_pdf_holds_the_five_summary_sheets_only(cons, tmp_path, soffice):
     assert [p.name for p in tmp_path.iterdir()] == ["tdb.pdf"]  # no temporary workbook left
     assert smallest_type(target) >= 8.0  # readable on paper: no page's text under 8 points
     assert not text_past_the_edge(target)  # no line running off the sheet (the Synthèse's long lines wrap)
+    cols, printed = site_columns(compute(cons), cons.config.extension)
+    assert not words_cut(target, "Établissements – arrêté", [c.header for c in cols[:printed]])
+
+
+def words_cut(pdf, page_title: str, headers: list[str]) -> set[str]:
+    """The words of ``headers`` that the pages titled ``page_title`` do not print whole (« commune » then
+    « s » on the next line: a column too narrow for its header's longest word)."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        pages = [page for page in doc.pages if page_title in (page.extract_text() or "")]
+        printed = {w["text"] for page in pages for w in page.extract_words()}
+    assert pages, page_title
+    return {word for header in headers for word in header.split() if len(word) > 3 and word not in printed}
 
 
 def test_members_pdf_names_nobody(cons, tmp_path, soffice):

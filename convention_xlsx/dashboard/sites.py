@@ -32,17 +32,19 @@ def site_columns(f: Figures, extension: str) -> tuple[list[Col], int]:
     rest = [Col("establishment", "Code", "text", 16), Col("type", "Type", "text", 6)]
     for party in spec.parties:
         if party.headcount and sites.has(party.headcount):
-            printed.append(Col(party.headcount, sites.column(party.headcount).label, "int", 8))
+            label = sites.column(party.headcount).label
+            printed.append(Col(party.headcount, label, "int", header_width(label, 8)))
     headcounts = {p.headcount for p in spec.parties}
     for col in sites.data_columns:
         if col.kind is Kind.COUNT and col.key not in headcounts:
             rest.append(Col(col.key, col.label, "int", 10))
     for column in f.board.site_columns:
         kind = "date" if column.kind == "derniere_date" else "int"
-        (printed if column.printed else rest).append(Col(column.key, column.label, kind, 10 if kind == "date" else 8))
+        (printed if column.printed else rest).append(
+            Col(column.key, column.label, kind, header_width(column.label, 10 if kind == "date" else 8)))
     for ind in f.board.indicators:
         if ind.kind == "validite" and f"{ind.key}_current" in f.sites:
-            printed.append(Col(f"{ind.key}_current", ind.label, "int", 8))
+            printed.append(Col(f"{ind.key}_current", ind.label, "int", header_width(ind.label, 8)))
             rest.append(Col(f"{ind.key}_expiring", f"{ind.label} : dont à renouveler", "int", 10))
     hooks = conventions.load(extension)
     for key, label in hooks.site_labels.items():
@@ -52,6 +54,13 @@ def site_columns(f: Figures, extension: str) -> tuple[list[Col], int]:
     rest += [Col("reporters", "Sections ayant rendu compte", "text", 30),
              Col("other_view", "Vue de l'autre association pour", "text", 18)]
     return printed + rest, len(printed)
+
+
+def header_width(label: str, least: float) -> float:
+    """A narrow column's width that holds its header's longest word whole (the header wraps between words,
+    and a word cut in two, « commune / s », misreads on paper): « m » and « w » count one and a half."""
+    widest = max((sum(1.5 if c in "mwMW" else 1.0 for c in word) for word in label.split()), default=0.0)
+    return max(least, widest + 0.5)
 
 
 def write_sites(ws: Worksheet, styles: Styles, f: Figures, extension: str) -> None:
