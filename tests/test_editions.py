@@ -103,18 +103,24 @@ def test_pdf_holds_the_five_summary_sheets_only(cons, tmp_path, soffice):
     assert not text_past_the_edge(target)  # no line running off the sheet (the Synthèse's long lines wrap)
     cols, printed = site_columns(compute(cons), cons.config.extension)
     assert not words_cut(target, "Établissements – arrêté", [c.header for c in cols[:printed]])
+    names = [site.name for site in cons.config.referentiel.establishments]  # every name printed whole
+    assert not words_cut(target, "Établissements – arrêté", names)
 
 
-def words_cut(pdf, page_title: str, headers: list[str]) -> set[str]:
-    """The words of ``headers`` that the pages titled ``page_title`` do not print whole (« commune » then
-    « s » on the next line: a column too narrow for its header's longest word)."""
+def words_cut(pdf, page_title: str, texts: list[str]) -> set[str]:
+    """The words of ``texts`` that the pages titled ``page_title`` do not print whole (« commune » then
+    « s » on the next line: a column too narrow for its header's longest word; « Saint-Quentin-Falla »: a
+    name cut at its cell's edge). Words are taken between spaces and hyphens (a name may wrap at one)."""
     import pdfplumber
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.split(r"[\s\-–]+", text) if len(w) > 3]
 
     with pdfplumber.open(pdf) as doc:
         pages = [page for page in doc.pages if page_title in (page.extract_text() or "")]
-        printed = {w["text"] for page in pages for w in page.extract_words()}
+        printed = {w for page in pages for word in page.extract_words() for w in words(word["text"])}
     assert pages, page_title
-    return {word for header in headers for word in header.split() if len(word) > 3 and word not in printed}
+    return {word for text in texts for word in words(text) if word not in printed}
 
 
 def test_members_pdf_names_nobody(cons, tmp_path, soffice):

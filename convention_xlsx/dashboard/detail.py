@@ -88,18 +88,19 @@ def fitted_width(header: str, values: list, kind: str, least: float = 8, most: f
 
 def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFrame, cols: Sequence[Col],
                 name: str, colours: dict[str, dict] | None = None, first_col: int = 0,
-                row_height: float | None = None) -> int:
+                row_height: float | Sequence[float] | None = None) -> int:
     """Write ``frame`` as an Excel table (header at ``first_row``) and return its last row.
 
     ``colours`` maps a column key to {value: (strong, light)} for conditional fills. ``row_height``: one
-    height (points) for every data row; by default a row grows with its multi-line texts. On a
+    height (points) for every data row, or one per row; by default a row grows with its multi-line texts. On a
     :class:`~.bulk.BulkWorksheet` the rows are rendered column-wise (the dashboard's sheets), elsewhere
     written by ``write_row``: the same cells either way.
     """
     values = [cell_values(frame[c.key], c.kind) if c.key in frame else [None] * len(frame) for c in cols]
     for i, (c, vals) in enumerate(zip(cols, values, strict=True)):
         width = c.width if c.width is not None else fitted_width(c.header, vals, c.kind)
-        fmt = styles.wrap if c.kind == "wrap" else styles.numbers.get(c.kind, styles.text)
+        fmt = {"wrap": styles.wrap, "wrap_middle": styles.wrap_middle}.get(c.kind) or styles.numbers.get(c.kind,
+                                                                                                       styles.text)
         ws.set_column(first_col + i, first_col + i, width, fmt)
     wrapped = [vals for c, vals in zip(cols, values, strict=True) if c.kind == "wrap"]
     heights: dict[int, float] = {}  # row offset → height: every line of a multi-line text shown
@@ -107,8 +108,10 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, frame: pd.DataFra
         lines = max((t.count("\n") + 1 for t in texts if t), default=1)
         if lines > 1:
             heights[offset] = 13 * min(lines, 30) + 2
-    if row_height is not None:
+    if isinstance(row_height, int | float):
         heights = dict.fromkeys(range(len(frame)), row_height)
+    elif row_height is not None:
+        heights = dict(enumerate(row_height))
     if isinstance(ws, BulkWorksheet):
         ws.write_columns(first_row + 1, first_col, values, heights)
     else:

@@ -20,6 +20,10 @@ from .detail import Col, write_table
 from .styles import Styles, sheet_title, status_colours
 
 HEADER_ROW = 3
+NAME_WIDTH = 30
+"""The printed width of a site's name (about 37 characters of it); a longer name wraps on a second line, its
+row twice as high."""
+ROW = 15
 
 
 def site_columns(f: Figures, extension: str) -> tuple[list[Col], int]:
@@ -27,7 +31,7 @@ def site_columns(f: Figures, extension: str) -> tuple[list[Col], int]:
     spec = f.spec
     sites = spec.sites
     printed = [Col("group", f.group_label, "text", 10),
-               Col("name", f.site_label[:1].upper() + f.site_label[1:], "text", 30),
+               Col("name", f.site_label[:1].upper() + f.site_label[1:], "wrap_middle", NAME_WIDTH),
                Col("status", "Présence", "text", 11)]
     rest = [Col("establishment", "Code", "text", 16), Col("type", "Type", "text", 6)]
     for party in spec.parties:
@@ -73,8 +77,9 @@ def write_sites(ws: Worksheet, styles: Styles, f: Figures, extension: str) -> No
         "de l'autre association est reprise (colonne « Vue de l'autre association pour », à l'écran). Imprimées : "
         f"les {printed} premières colonnes ; les autres sont à l'écran."), [c.width or 10 for c in cols[:printed]])
     frame = f.sites.sort_values(["group", "name"], kind="stable") if n else f.sites
-    last = write_table(ws, styles, HEADER_ROW, frame, cols, "Sites",  # one height for all (LibreOffice
-                       colours={"status": status_colours(statuses(f.spec))}, row_height=15)  # sizes them unevenly)
+    heights = [ROW if len(str(name)) <= NAME_WIDTH * 1.25 else 2 * ROW - 2 for name in frame["name"]] if n else None
+    last = write_table(ws, styles, HEADER_ROW, frame, cols, "Sites",  # heights set (LibreOffice sizes them
+                       colours={"status": status_colours(statuses(f.spec))}, row_height=heights)  # unevenly)
     ws.freeze_panes(HEADER_ROW + 1, 2)
     ws.print_area(0, 0, last, printed - 1)
 

@@ -65,6 +65,7 @@ class Styles:
         self._base = base
         self.text = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.wrap_middle = wb.add_format({**base, "text_wrap": True})  # a short text that may take two lines
         self.title = wb.add_format({**base, "bold": True, "font_size": 18, "font_color": ACCENT})
         self.subtitle = wb.add_format({**base, "italic": True, "font_color": MUTED})
         self.subtitle_wrap = wb.add_format({**base, "italic": True, "font_color": MUTED, "text_wrap": True,
