@@ -127,10 +127,8 @@ def process_alive(pid: int) -> bool:
         return False
     except PermissionError:  # another user's process
         return True
-    except (OSError, OverflowError, ValueError, TypeError):  # a number no process can have: not ours to judge
-        return True
-    except Exception:  # noqa: BLE001 - ctypes.ArgumentError (a pid past 2**32 on Windows): likewise
-        return True
+    except Exception:  # noqa: BLE001 - another OSError, or a number no process can have (OverflowError here,
+        return True  # ctypes.ArgumentError on Windows): not ours to judge, so left alone
     return True
 
 
