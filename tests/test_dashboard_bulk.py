@@ -219,5 +219,5 @@ def test_a_fitted_width_shows_the_longest_line(values, header):
     from convention_xlsx.dashboard.detail import fitted_width
 
     lines = [len(line) for v in values if v is not None for line in v.split("\n")]
-    word = max((len(w) for w in header.split()), default=4) + 2
+    word = max((len(w) + 0.5 * sum(c in "mwMW" for c in w) for w in header.split()), default=4) + 2
     assert fitted_width(header, values, "text") == min(50, max(8, word, max(lines, default=0) + 1))

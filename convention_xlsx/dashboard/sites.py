@@ -16,7 +16,7 @@ from ..indicators.board import Figures
 from ..indicators.sites import statuses
 from ..schema import Kind
 from . import charts
-from .detail import Col, write_table
+from .detail import Col, header_word, write_table
 from .styles import Styles, sheet_title, status_colours
 
 HEADER_ROW = 3
@@ -61,10 +61,8 @@ def site_columns(f: Figures, extension: str) -> tuple[list[Col], int]:
 
 
 def header_width(label: str, least: float) -> float:
-    """A narrow column's width that holds its header's longest word whole (the header wraps between words,
-    and a word cut in two, « commune / s », misreads on paper): « m » and « w » count one and a half."""
-    widest = max((sum(1.5 if c in "mwMW" else 1.0 for c in word) for word in label.split()), default=0.0)
-    return max(least, widest + 0.5)
+    """A narrow printed column's width: ``least``, or what holds its header's longest word whole."""
+    return max(least, header_word(label) + 0.5)
 
 
 def write_sites(ws: Worksheet, styles: Styles, f: Figures, extension: str) -> None:
